@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Run the trained models over the test data with N processes and write the
+# prediction files (and score them where labels exist).
+#   bash inference.sh 4            # every task
+#   bash inference.sh 4 tennis     # one task
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+N="${1:?usage: bash inference.sh N [TASK]}"
+shift
+PY="${PYTHON:-$ROOT/.venv/bin/python}"
+[ -x "$PY" ] || { echo "inference.sh: $PY not found; run 'bash install.sh' first" >&2; exit 1; }
+ALL_TASKS=(tennis)
+
+last_ckpt() {  # last_ckpt WORK_DIR
+  [ -f "$1/last_checkpoint" ] || { echo "inference.sh: no checkpoint in $1; run 'bash train.sh' first" >&2; exit 1; }
+  cat "$1/last_checkpoint"
+}
+
+task_tennis() {
+  local cfg=configs/tennis/ballunet_s3_adam-1500it_tennis-synthetic-320x180.py
+  local ckpt out=work_dirs/tennis/predictions
+  ckpt="$(last_ckpt work_dirs/tennis)"
+  echo "==> [tennis] inference with $N process(es): data/tennis/test -> $out"
+  "$PY" tools/inference.py "$cfg" "$ckpt" data/tennis/test --out-dir "$out" --nproc "$N"
+  echo "==> [tennis] evaluate"
+  "$PY" tools/evaluate_tracking.py data/tennis/test "$out"
+}
+
+TASKS=("${@:-${ALL_TASKS[@]}}")
+for t in "${TASKS[@]}"; do
+  if ! declare -F "task_$t" >/dev/null; then
+    echo "inference.sh: unknown task '$t' (known: ${ALL_TASKS[*]})" >&2; exit 2
+  fi
+  "task_$t"
+done

@@ -1,0 +1,90 @@
+"""Sequential frame sources: each frame is decoded exactly once, in order."""
+import os
+from typing import Iterator, Optional, Tuple
+
+import cv2
+import numpy as np
+
+from mmsport.datasets.tennis_io import TennisDataError, list_frames
+
+VIDEO_EXTS = ('.mp4', '.mkv', '.avi', '.mov', '.webm', '.m4v')
+
+
+class VideoReadError(TennisDataError):
+    """A video that cannot be opened or decoded; the message names the file."""
+
+
+class VideoFrames:
+    """Iterate the BGR frames of a video file with OpenCV (fastest sequential reader here).
+
+    Attributes:
+        fps, size (W, H), declared_frames: read from the container on open.
+    """
+
+    def __init__(self, path: str):
+        self.path = path
+        if not os.path.isfile(path):
+            raise VideoReadError(f'{path}: no such video file')
+        if os.path.getsize(path) == 0:
+            raise VideoReadError(f'{path}: zero-byte video')
+        cap = cv2.VideoCapture(path)
+        if not cap.isOpened():
+            raise VideoReadError(f'{path}: cannot be opened as a video (corrupt or truncated?)')
+        self.fps = cap.get(cv2.CAP_PROP_FPS) or 25.0
+        self.size = (int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)),
+                     int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)))
+        self.declared_frames = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
+        cap.release()
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        cap = cv2.VideoCapture(self.path)
+        n = 0
+        try:
+            while True:
+                ok, frame = cap.read()
+                if not ok:
+                    break
+                n += 1
+                yield frame
+        finally:
+            cap.release()
+        if n == 0:
+            raise VideoReadError(f'{self.path}: no frame could be decoded')
+        if self.declared_frames > 0 and n < 0.98 * self.declared_frames - 1:
+            raise VideoReadError(f'{self.path}: truncated: decoded {n} of '
+                                 f'{self.declared_frames} declared frames')
+
+
+class ClipFrames:
+    """Iterate the jpg frames ``0000.jpg, 0001.jpg, ...`` of a tennis clip folder.
+
+    Args:
+        clip_dir: the clip folder.
+        fps: nominal frame rate (the layout does not store one).
+    """
+
+    def __init__(self, clip_dir: str, fps: float = 25.0):
+        self.path = clip_dir
+        self.frames = list_frames(clip_dir)
+        if not self.frames:
+            raise TennisDataError(f'{clip_dir}: no jpg frames')
+        first = cv2.imread(self.frames[0], cv2.IMREAD_COLOR)
+        if first is None:
+            raise TennisDataError(f'{self.frames[0]}: corrupt or unreadable jpg')
+        self.size: Tuple[int, int] = (first.shape[1], first.shape[0])
+        self.fps = fps
+        self.declared_frames = len(self.frames)
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        for path in self.frames:
+            img = cv2.imread(path, cv2.IMREAD_COLOR)
+            if img is None:
+                raise TennisDataError(f'{path}: corrupt or unreadable jpg')
+            yield img
+
+
+def open_frames(path: str, fps: Optional[float] = None):
+    """A :class:`VideoFrames` for a video file, a :class:`ClipFrames` for a clip folder."""
+    if os.path.isdir(path):
+        return ClipFrames(path, fps or 25.0)
+    return VideoFrames(path)

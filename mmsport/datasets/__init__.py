@@ -1,0 +1,5 @@
+from .tennis_ball_dataset import TennisBallDataset
+from .tennis_io import TennisDataError
+from .transforms import *  # noqa: F401,F403
+
+__all__ = ['TennisBallDataset', 'TennisDataError']

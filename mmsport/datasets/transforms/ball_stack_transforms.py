@@ -1,0 +1,106 @@
+"""Pipeline steps for ball tracking: load a frame stack, make targets, pack."""
+from collections import OrderedDict
+from typing import Sequence, Tuple
+
+import numpy as np
+import torch
+from mmcv.transforms import BaseTransform
+from mmengine.structures import BaseDataElement
+
+from mmsport.registry import TASK_UTILS, TRANSFORMS
+from ..tennis_io import read_frame, reduced_decode_factor
+
+
+@TRANSFORMS.register_module()
+class LoadBallFrameStack(BaseTransform):
+    """Decode frames ``t-S+1 .. t`` of a clip at the model's input size (the
+    first frame is repeated before the clip start).
+
+    ``stack_size`` S and ``input_size`` (w, h) come from the sample (the dataset
+    sets them), so one config field changes them everywhere. Adds ``imgs``
+    (S, h, w, 3) BGR uint8.
+
+    Args:
+        cache_frames: decoded frames kept per process (an LRU), so that
+            neighbouring stacks in sequential evaluation decode each frame once.
+        reduced_decode: decode JPEGs directly at 1/2, 1/4 or 1/8 size when the
+            input size is such a fraction (several times faster). False decodes
+            at full size and resizes with INTER_AREA, exactly as streaming
+            inference on videos does.
+    """
+
+    def __init__(self, cache_frames: int = 64, reduced_decode: bool = True):
+        self.cache_frames = int(cache_frames)
+        self.reduced_decode = reduced_decode
+        self._cache = OrderedDict()
+
+    def _frame(self, path: str, size: Tuple[int, int], factor: int) -> np.ndarray:
+        img = self._cache.get((path, size))
+        if img is None:
+            img = read_frame(path, size, factor)
+            self._cache[(path, size)] = img
+            if len(self._cache) > self.cache_frames:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end((path, size))
+        return img
+
+    def transform(self, results: dict) -> dict:
+        t, s = int(results['frame_idx']), int(results['stack_size'])
+        size = tuple(results['input_size'])
+        factor = reduced_decode_factor(tuple(results['full_size']), size) \
+            if self.reduced_decode else 1
+        idx = [max(0, t - s + 1 + i) for i in range(s)]
+        results['imgs'] = np.stack(
+            [self._frame(f"{results['clip_dir']}/{i:04d}.jpg", size, factor) for i in idx])
+        return results
+
+
+@TRANSFORMS.register_module()
+class RandomFlipBallStack(BaseTransform):
+    """Horizontally flip the whole stack and the ball label with probability ``prob``."""
+
+    def __init__(self, prob: float = 0.5):
+        self.prob = prob
+
+    def transform(self, results: dict) -> dict:
+        if np.random.rand() < self.prob:
+            results['imgs'] = np.ascontiguousarray(results['imgs'][:, :, ::-1])
+            ball = np.array(results['gt_ball'], dtype=np.float64, copy=True)
+            if ball[0] != 0:
+                ball[1] = results['full_size'][0] - 1 - ball[1]
+            results['gt_ball'] = ball
+        return results
+
+
+@TRANSFORMS.register_module()
+class BallHeatmapTarget(BaseTransform):
+    """Add ``gt_heatmap`` (h, w) float32 from ``gt_ball`` with a heatmap codec."""
+
+    def __init__(self, codec: dict):
+        self.codec = TASK_UTILS.build(codec)
+
+    def transform(self, results: dict) -> dict:
+        results['gt_heatmap'] = self.codec.encode(
+            np.asarray(results['gt_ball'])[None], tuple(results['full_size']),
+            tuple(results['input_size']))[0]
+        return results
+
+
+@TRANSFORMS.register_module()
+class PackBallInputs(BaseTransform):
+    """Pack to ``inputs`` (3*S, h, w) uint8 tensor and a ``BaseDataElement``."""
+
+    meta_keys: Sequence[str] = ('key', 'frame_idx', 'full_size', 'input_size')
+
+    def transform(self, results: dict) -> dict:
+        imgs = results['imgs']  # (S, h, w, 3)
+        s, h, w, _ = imgs.shape
+        inputs = torch.from_numpy(np.ascontiguousarray(imgs.transpose(0, 3, 1, 2)))
+        sample = BaseDataElement(metainfo={k: results[k] for k in self.meta_keys
+                                           if k in results})
+        if 'gt_ball' in results:
+            sample.gt_ball = np.asarray(results['gt_ball'], dtype=np.float64)
+        if 'gt_heatmap' in results:
+            sample.gt_heatmap = torch.from_numpy(results['gt_heatmap'])
+        return dict(inputs=inputs.reshape(s * 3, h, w), data_samples=sample)

@@ -1,0 +1,1 @@
+"""Engine extensions (hooks, loops) that mmengine lacks. None are needed yet."""

@@ -1,0 +1,3 @@
+from .sibatracc_metric import SiBaTrAccMetric
+
+__all__ = ['SiBaTrAccMetric']

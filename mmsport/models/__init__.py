@@ -1,0 +1,4 @@
+from .backbones import *  # noqa: F401,F403
+from .losses import *  # noqa: F401,F403
+from .task_modules import *  # noqa: F401,F403
+from .trackers import *  # noqa: F401,F403

@@ -1,0 +1,3 @@
+from .ball_unet import BallUNet
+
+__all__ = ['BallUNet']

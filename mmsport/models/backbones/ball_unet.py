@@ -1,0 +1,70 @@
+"""U-Net over a stack of frames, predicting a ball heatmap (TrackNet-style)."""
+from typing import Sequence
+
+import torch
+import torch.nn as nn
+from mmcv.cnn import ConvModule
+from mmengine.model import BaseModule
+
+from mmsport.registry import MODELS
+
+
+class _DoubleConv(nn.Sequential):
+    """Two 3x3 ConvModules (conv-BN-ReLU)."""
+
+    def __init__(self, in_ch: int, out_ch: int, norm_cfg: dict, act_cfg: dict):
+        super().__init__(
+            ConvModule(in_ch, out_ch, 3, padding=1, norm_cfg=norm_cfg, act_cfg=act_cfg),
+            ConvModule(out_ch, out_ch, 3, padding=1, norm_cfg=norm_cfg, act_cfg=act_cfg))
+
+
+@MODELS.register_module()
+class BallUNet(BaseModule):
+    """Encoder-decoder with skip connections; one logit map at input size.
+
+    The seed's Keras UNet (32-64-64 encoder, 128 bottleneck, 15 input channels
+    = 5 RGB frames) is ``BallUNet(in_channels=15, channels=(32, 64, 64, 128))``.
+
+    Args:
+        in_channels: 3 x stack size (frames stacked on channels, oldest first).
+        channels: widths of the encoder stages; the last is the bottleneck.
+            Each stage but the last halves the resolution.
+        dropout: dropout after each pooling/upsampling (the seed uses 0.5).
+        norm_cfg, act_cfg: mmcv ConvModule settings.
+    """
+
+    def __init__(self, in_channels: int = 9, channels: Sequence[int] = (16, 32, 64, 128),
+                 dropout: float = 0.0, norm_cfg: dict = dict(type='BN'),
+                 act_cfg: dict = dict(type='ReLU'), init_cfg=None):
+        super().__init__(init_cfg=init_cfg)
+        channels = list(channels)
+        self.in_channels = in_channels
+        self.encoders = nn.ModuleList()
+        prev = in_channels
+        for ch in channels[:-1]:
+            self.encoders.append(_DoubleConv(prev, ch, norm_cfg, act_cfg))
+            prev = ch
+        self.pool = nn.MaxPool2d(2, ceil_mode=True)
+        self.drop = nn.Dropout2d(dropout) if dropout > 0 else nn.Identity()
+        self.bottleneck = _DoubleConv(prev, channels[-1], norm_cfg, act_cfg)
+        self.ups = nn.ModuleList()
+        self.decoders = nn.ModuleList()
+        prev = channels[-1]
+        for ch in reversed(channels[:-1]):
+            self.ups.append(nn.ConvTranspose2d(prev, ch, 2, stride=2))
+            self.decoders.append(_DoubleConv(2 * ch, ch, norm_cfg, act_cfg))
+            prev = ch
+        self.out_conv = nn.Conv2d(prev, 1, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(B, 3*S, H, W) float frames -> (B, H, W) heatmap logits."""
+        skips = []
+        for enc in self.encoders:
+            x = enc(x)
+            skips.append(x)
+            x = self.drop(self.pool(x))
+        x = self.bottleneck(x)
+        for up, dec, skip in zip(self.ups, self.decoders, reversed(skips)):
+            x = up(x)[..., :skip.shape[-2], :skip.shape[-1]]  # undo ceil_mode padding
+            x = dec(self.drop(torch.cat([x, skip], dim=1)))
+        return self.out_conv(x)[:, 0]

@@ -1,0 +1,3 @@
+from .heatmap_losses import SoftIoUHeatmapLoss, WeightedBCEHeatmapLoss
+
+__all__ = ['SoftIoUHeatmapLoss', 'WeightedBCEHeatmapLoss']

@@ -1,0 +1,3 @@
+from .ball_heatmap_codec import BallHeatmapCodec
+
+__all__ = ['BallHeatmapCodec']

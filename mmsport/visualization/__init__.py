@@ -1,0 +1,3 @@
+from .tracking_video import TrackingVideoWriter, draw_ball_overlay, draw_heatmap_overlay
+
+__all__ = ['TrackingVideoWriter', 'draw_ball_overlay', 'draw_heatmap_overlay']

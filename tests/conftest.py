@@ -1,0 +1,24 @@
+import os
+
+import pytest
+
+import mmsport  # noqa: F401  (shims + registries before any test imports mmaction)
+
+
+@pytest.fixture(scope='session')
+def tiny_tennis_root(tmp_path_factory):
+    """A tiny synthetic tennis set (real layout, 320x180, 16 frames/clip)."""
+    from mmsport.testing import make_tiny_tennis_data
+    root = str(tmp_path_factory.mktemp('tennis'))
+    return make_tiny_tennis_data(root)
+
+
+@pytest.fixture(autouse=True)
+def _mmsport_scope():
+    from mmengine.registry import init_default_scope
+    init_default_scope('mmsport')
+    yield
+
+
+def repo_root():
+    return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -1,0 +1,56 @@
+import csv
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+from mmsport.datasets.tennis_io import read_labels_csv
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TOOL = os.path.join(REPO, 'tools', 'evaluate_tracking.py')
+
+
+def _write_pred(path, track):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, 'w', newline='') as f:
+        w = csv.writer(f)
+        w.writerow(['frame', 'code', 'x', 'y'])
+        for i, (c, x, y) in enumerate(track):
+            w.writerow([i, int(c), '' if c == 0 else x, '' if c == 0 else y])
+
+
+def _run(*args):
+    return subprocess.run([sys.executable, TOOL, *args], capture_output=True, text=True)
+
+
+def test_perfect_and_shifted_predictions(tiny_tennis_root, tmp_path):
+    labels_root = os.path.join(tiny_tennis_root, 'test')
+    gt = read_labels_csv(os.path.join(labels_root, 'game1/clip1/labels.csv'))
+    _write_pred(str(tmp_path / 'perfect/game1/clip1.csv'), gt)
+    r = _run(labels_root, str(tmp_path / 'perfect'))
+    assert r.returncode == 0, r.stderr
+    res = json.loads(r.stdout.strip().splitlines()[-1])
+    assert res['SiBaTrAcc'] == 1.0 and res['per_clip'] == {'game1/clip1': 1.0}
+
+    shifted = gt.copy()
+    shifted[shifted[:, 0] > 0, 1] += 16  # every ball 16 px off: error 2**1.5 each
+    _write_pred(str(tmp_path / 'shift/game1/clip1.csv'), shifted)
+    res = json.loads(_run(labels_root, str(tmp_path / 'shift')).stdout.strip().splitlines()[-1])
+    n_on = int((gt[:, 0] > 0).sum())
+    assert np.isclose(res['SiBaTrAcc'], 1 - n_on * 2 ** 1.5 / (5 * len(gt)))
+
+
+def test_missing_and_malformed_prediction_files(tiny_tennis_root, tmp_path):
+    labels_root = os.path.join(tiny_tennis_root, 'test')
+    r = _run(labels_root, str(tmp_path / 'none'))
+    assert r.returncode == 2 and 'game1/clip1.csv: prediction file is missing' in r.stderr
+    bad = tmp_path / 'bad/game1/clip1.csv'
+    os.makedirs(bad.parent)
+    bad.write_text('frame,code,x,y\n0,1,abc,3\n')
+    r = _run(labels_root, str(tmp_path / 'bad'))
+    assert r.returncode == 2 and 'clip1.csv:2: malformed row' in r.stderr
+    bad.write_text('frame,code,x,y\n0,0,,\n')
+    r = _run(labels_root, str(tmp_path / 'bad'))
+    assert 'frame-count mismatch: 1 of 16' in r.stderr

@@ -1,0 +1,69 @@
+"""Train a model with the mmengine Runner (mmaction2-style command line).
+
+    python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp]
+        [--cfg-options k=v ...] [--launcher none|pytorch|slurm|mpi]
+"""
+import argparse
+import os
+import os.path as osp
+
+from mmengine.config import Config, DictAction
+from mmengine.runner import Runner
+
+import mmsport  # noqa: F401  (shims + registries)
+from mmsport.utils import configure_dist_backend
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description='Train an mmsport model')
+    p.add_argument('config', help='train config file path')
+    p.add_argument('--work-dir', help='the dir to save logs and models')
+    p.add_argument('--resume', nargs='?', type=str, const='auto',
+                   help='resume from CKPT, or from the latest checkpoint in the '
+                   'work dir when no path is given')
+    p.add_argument('--amp', action='store_true', help='automatic mixed precision')
+    p.add_argument('--auto-scale-lr', action='store_true',
+                   help='scale the lr by the total batch size')
+    p.add_argument('--cfg-options', nargs='+', action=DictAction,
+                   help='override config settings, key=value (xxx=yyy format)')
+    p.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
+                   default='none', help='job launcher')
+    p.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = p.parse_args()
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+def merge_args(cfg: Config, args) -> Config:
+    cfg.launcher = args.launcher
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+    if args.amp:
+        wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
+        if wrapper == 'OptimWrapper':
+            cfg.optim_wrapper.type = 'AmpOptimWrapper'
+            cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    if args.resume == 'auto':
+        cfg.resume, cfg.load_from = True, None
+    elif args.resume is not None:
+        cfg.resume, cfg.load_from = True, args.resume
+    if args.auto_scale_lr:
+        cfg.auto_scale_lr = dict(cfg.get('auto_scale_lr', {}), enable=True)
+    configure_dist_backend(cfg)
+    return cfg
+
+
+def main():
+    args = parse_args()
+    cfg = merge_args(Config.fromfile(args.config), args)
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+
+
+if __name__ == '__main__':
+    main()
