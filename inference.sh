@@ -18,7 +18,7 @@ last_ckpt() {  # last_ckpt WORK_DIR
 }
 
 task_tennis() {
-  local cfg=configs/tennis/ballunet_s3_adam-1500it_tennis-synthetic-320x180.py
+  local cfg=configs/tennis/ballunet_s3_adam-800it_tennis-synthetic-320x180.py
   local ckpt out=work_dirs/tennis/predictions
   ckpt="$(last_ckpt work_dirs/tennis)"
   echo "==> [tennis] inference with $N process(es): data/tennis/test -> $out"

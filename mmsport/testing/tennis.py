@@ -7,7 +7,7 @@ from mmengine.config import Config
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DEFAULT_TENNIS_CFG = osp.join(REPO_ROOT, 'configs', 'tennis',
-                              'ballunet_s3_adam-1500it_tennis-synthetic-320x180.py')
+                              'ballunet_s3_adam-800it_tennis-synthetic-320x180.py')
 
 
 def _load_generator():

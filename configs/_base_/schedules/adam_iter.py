@@ -1,5 +1,5 @@
 # Iteration-based Adam schedule: linear warm-up, then cosine decay.
-max_iters = 1500
+max_iters = 800
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=max_iters)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')

@@ -5,4 +5,4 @@ _base_ = [
     '../_base_/schedules/adam_iter.py',
     '../_base_/default_runtime.py',
 ]
-default_hooks = dict(checkpoint=dict(by_epoch=False, interval=500))
+default_hooks = dict(checkpoint=dict(by_epoch=False, interval=400))

@@ -1,6 +1,6 @@
 # A new experiment as a small delta: 5-frame stacks (the seed's stack_s=5) and the
 # seed's soft-IoU loss instead of TrackNet's weighted BCE.
-_base_ = './ballunet_s3_adam-1500it_tennis-synthetic-320x180.py'
+_base_ = './ballunet_s3_adam-800it_tennis-synthetic-320x180.py'
 
 stack_size = 5
 model = dict(backbone=dict(in_channels=3 * stack_size),
