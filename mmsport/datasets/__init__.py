@@ -1,5 +1,6 @@
+from .soccernet_io import SoccerNetDataError
 from .tennis_ball_dataset import TennisBallDataset
 from .tennis_io import TennisDataError
 from .transforms import *  # noqa: F401,F403
 
-__all__ = ['TennisBallDataset', 'TennisDataError']
+__all__ = ['TennisBallDataset', 'TennisDataError', 'SoccerNetDataError']

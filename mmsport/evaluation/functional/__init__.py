@@ -1,3 +1,7 @@
+from .spotting import (BALL_2023_CLASSES, DELTAS, V2_CLASSES, average_map, closest_vector,
+                       labels_to_vectors, predictions_to_vectors)
 from .tracking import running_sibatracc, sibatracc, sibatracc_errors, tracking_prf
 
-__all__ = ['sibatracc_errors', 'sibatracc', 'running_sibatracc', 'tracking_prf']
+__all__ = ['sibatracc_errors', 'sibatracc', 'running_sibatracc', 'tracking_prf', 'DELTAS',
+           'V2_CLASSES', 'BALL_2023_CLASSES', 'average_map', 'closest_vector',
+           'labels_to_vectors', 'predictions_to_vectors']

@@ -1,0 +1,3 @@
+from .peak_spotting import peak_spotting
+
+__all__ = ['peak_spotting']
