@@ -113,50 +113,59 @@ def peak_rss_of_inference(video, cfg, ckpt, out_dir):
     return int(line.split()[1]) / 1024.0
 
 
+def bench_decode(d, n_frames):
+    print(f'== 1. decode stage, 1280x720 H.264, {n_frames} frames')
+    vid = os.path.join(d, 'hd.mp4')
+    write_video(vid, n_frames, (1280, 720))
+    t_plain, n1 = timed(plain_decode, vid)
+    t_stream, n2 = timed(stream_decode, vid)
+    assert n1 == n2 == n_frames, (n1, n2)
+    print(f'plain cv2 sequential decode : {n1 / t_plain:8.1f} frames/s')
+    print(f'streaming decode stage      : {n2 / t_stream:8.1f} frames/s '
+          '(decode + resize to 320x180 + stack of 3)')
+    print(f'ratio streaming / plain     : {t_plain / t_stream:8.3f}  (goal >= 0.9)')
+
+
+def bench_rss(d, seconds_short, seconds_long, size):
+    from mmengine.runner import save_checkpoint
+
+    from mmsport.apis import init_tracker
+    from mmsport.testing import tiny_tennis_cfg
+    print(f'\n== 2. peak RSS of tools/inference.py, {size[0]}x{size[1]} video, '
+          f'{seconds_short} s vs {seconds_long} s at 25 fps (tiny model)')
+    cfg = tiny_tennis_cfg(d, d, input_size=(80, 48))
+    cfg_path = os.path.join(d, 'tiny.py')
+    cfg.dump(cfg_path)
+    ckpt = os.path.join(d, 'tiny.pth')
+    save_checkpoint(dict(state_dict=init_tracker(cfg_path).state_dict()), ckpt)
+    rss = {}
+    for sec in (seconds_short, seconds_long):
+        v = os.path.join(d, f'v{sec}.mp4')
+        t0 = time.perf_counter()
+        write_video(v, sec * 25, tuple(size))
+        t1 = time.perf_counter()
+        rss[sec] = peak_rss_of_inference(v, cfg_path, ckpt, os.path.join(d, f'o{sec}'))
+        print(f'{sec:5d} s video: peak RSS {rss[sec]:7.1f} MiB '
+              f'(made in {t1 - t0:.0f} s, inference {time.perf_counter() - t1:.0f} s)')
+        os.remove(v)
+    print(f'ratio long / short          : {rss[seconds_long] / rss[seconds_short]:8.3f}'
+          '  (goal <= 1.1)')
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--decode-frames', type=int, default=500)
     p.add_argument('--seconds-short', type=int, default=60)
     p.add_argument('--seconds-long', type=int, default=1200)
     p.add_argument('--rss-size', type=int, nargs=2, default=(320, 180))
+    p.add_argument('--only', choices=['decode', 'rss'], help='run one part only')
     a = p.parse_args()
     import mmsport  # noqa: F401
-    from mmengine.runner import save_checkpoint
-
-    from mmsport.apis import init_tracker
-    from mmsport.testing import tiny_tennis_cfg
-
     with tempfile.TemporaryDirectory() as d:
-        print(f'== 1. decode stage, 1280x720 H.264, {a.decode_frames} frames')
-        vid = os.path.join(d, 'hd.mp4')
-        write_video(vid, a.decode_frames, (1280, 720))
-        t_plain, n1 = timed(plain_decode, vid)
-        t_stream, n2 = timed(stream_decode, vid)
-        assert n1 == n2 == a.decode_frames, (n1, n2)
-        print(f'plain cv2 sequential decode : {n1 / t_plain:8.1f} frames/s')
-        print(f'streaming decode stage      : {n2 / t_stream:8.1f} frames/s '
-              '(decode + resize to 320x180 + stack of 3)')
-        print(f'ratio streaming / plain     : {t_plain / t_stream:8.3f}  (goal >= 0.9)')
-
-        print(f'\n== 2. peak RSS of tools/inference.py, {a.rss_size[0]}x{a.rss_size[1]} video, '
-              f'{a.seconds_short} s vs {a.seconds_long} s at 25 fps (tiny model)')
-        cfg = tiny_tennis_cfg(d, d, input_size=(80, 48))
-        cfg_path = os.path.join(d, 'tiny.py')
-        cfg.dump(cfg_path)
-        ckpt = os.path.join(d, 'tiny.pth')
-        save_checkpoint(dict(state_dict=init_tracker(cfg_path).state_dict()), ckpt)
-        rss = {}
-        for sec in (a.seconds_short, a.seconds_long):
-            v = os.path.join(d, f'v{sec}.mp4')
-            t0 = time.perf_counter()
-            write_video(v, sec * 25, tuple(a.rss_size))
-            t1 = time.perf_counter()
-            rss[sec] = peak_rss_of_inference(v, cfg_path, ckpt, os.path.join(d, f'o{sec}'))
-            print(f'{sec:5d} s video: peak RSS {rss[sec]:7.1f} MiB '
-                  f'(made in {t1 - t0:.0f} s, inference {time.perf_counter() - t1:.0f} s)')
-            os.remove(v)
-        ratio = rss[a.seconds_long] / rss[a.seconds_short]
-        print(f'ratio long / short          : {ratio:8.3f}  (goal <= 1.1)')
+        if a.only != 'rss':
+            bench_decode(d, a.decode_frames)
+        if a.only != 'decode':
+            bench_rss(d, a.seconds_short, a.seconds_long, a.rss_size)
 
 
 if __name__ == '__main__':

@@ -7,14 +7,15 @@ the only thing that grows is the (N, 3) track itself (24 bytes a frame).
 from collections import deque
 from typing import Iterable, Iterator, Optional, Tuple
 
-import cv2
 import numpy as np
 import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmengine.runner import load_checkpoint
 
+from mmsport.datasets.tennis_io import resize_frame
 from mmsport.registry import MODELS
+from .video_io import prefetch
 
 
 def init_tracker(config, checkpoint: Optional[str] = None, device: str = 'cpu'):
@@ -65,13 +66,15 @@ class BallTrackStreamer:
         return balls, scores, (probs.cpu().numpy() if want_heat else None)
 
     def stream(self, frames: Iterable[np.ndarray], keep_frames: bool = False,
-               keep_heatmaps: bool = False) -> Iterator[tuple]:
+               keep_heatmaps: bool = False, prefetch_frames: int = 8) -> Iterator[tuple]:
         """Predict the ball in every frame, yielding results in frame order.
 
         Args:
             frames: BGR uint8 frames (H, W, 3), all of one size; each is read once.
             keep_frames: also yield the full-resolution frame (for overlays).
             keep_heatmaps: also yield the (h, w) probability map.
+            prefetch_frames: decode up to this many frames ahead in a
+                background thread (0: decode in this thread).
 
         Yields:
             tuple: ``(index, frame or None, ball (3,) = (code, x, y) at the
@@ -84,20 +87,25 @@ class BallTrackStreamer:
         pending = []  # full frames of the current batch (only if keep_frames)
         full_size = None
         n = k = 0
-        for frame in frames:
+
+        def prepare(frame):  # decode + resize run ahead in the prefetch thread
+            return frame, resize_frame(frame, (w, h)).transpose(2, 0, 1)  # (3, h, w)
+
+        items = map(prepare, frames)
+        if prefetch_frames > 0:
+            items = prefetch(items, prefetch_frames)
+        for frame, small in items:
+            size = (frame.shape[1], frame.shape[0])
             if full_size is None:
-                full_size = (frame.shape[1], frame.shape[0])
-            elif (frame.shape[1], frame.shape[0]) != full_size:
-                raise ValueError(f'frame {n} is {frame.shape[1]}x{frame.shape[0]}, '
+                full_size = size
+            elif size != full_size:
+                raise ValueError(f'frame {n} is {size[0]}x{size[1]}, '
                                  f'expected {full_size[0]}x{full_size[1]}')
-            small = frame if full_size == (w, h) else cv2.resize(
-                frame, (w, h), interpolation=cv2.INTER_AREA)
-            small = small.transpose(2, 0, 1)  # (3, h, w)
             if not window:
                 window.extend([small] * s)  # repeat the first frame before the start
             else:
                 window.append(small)
-            batch[k] = np.concatenate(window, axis=0)
+            np.concatenate(window, axis=0, out=batch[k])
             pending.append(frame if keep_frames else None)
             k += 1
             n += 1

@@ -1,6 +1,8 @@
 """Sequential frame sources: each frame is decoded exactly once, in order."""
 import os
-from typing import Iterator, Optional, Tuple
+import queue
+import threading
+from typing import Iterable, Iterator, Optional, Tuple
 
 import cv2
 import numpy as np
@@ -88,3 +90,46 @@ def open_frames(path: str, fps: Optional[float] = None):
     if os.path.isdir(path):
         return ClipFrames(path, fps or 25.0)
     return VideoFrames(path)
+
+
+_END = object()
+
+
+def prefetch(frames: Iterable, maxsize: int = 8) -> Iterator:
+    """Iterate ``frames`` in a background thread, at most ``maxsize`` items ahead.
+
+    OpenCV releases the GIL while decoding, so decoding the next frames overlaps
+    with the model work on the current ones; memory stays bounded by
+    ``maxsize`` frames. An exception in the producer is re-raised here, in order.
+    """
+    q = queue.Queue(maxsize=maxsize)
+    stop = threading.Event()
+
+    def produce():
+        try:
+            for item in frames:
+                while not stop.is_set():
+                    try:
+                        q.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            q.put(_END)
+        except BaseException as e:  # handed to the consumer
+            q.put(e)
+
+    t = threading.Thread(target=produce, daemon=True, name='frame-prefetch')
+    t.start()
+    try:
+        while True:
+            item = q.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        t.join(timeout=5)

@@ -78,3 +78,14 @@ def test_clip_shorter_than_stack(clip_copy, tmp_path):
 def test_not_a_directory(tmp_path):
     with pytest.raises(TennisDataError, match='not a directory'):
         list_clips(str(tmp_path / 'nope'))
+
+
+def test_resize_frame_is_area_resampling():
+    import cv2
+    from mmsport.datasets.tennis_io import resize_frame
+    img = np.random.default_rng(0).integers(0, 256, (720, 1280, 3), dtype=np.uint8)
+    fast = resize_frame(img, (320, 180)).astype(int)
+    area = cv2.resize(img, (320, 180), interpolation=cv2.INTER_AREA).astype(int)
+    assert fast.shape == area.shape and np.abs(fast - area).max() <= 1
+    odd = resize_frame(img, (300, 170))  # not a power-of-two factor
+    assert odd.shape == (170, 300, 3)
