@@ -10,7 +10,7 @@ N="${1:?usage: bash inference.sh N [TASK]}"
 shift
 PY="${PYTHON:-$ROOT/.venv/bin/python}"
 [ -x "$PY" ] || { echo "inference.sh: $PY not found; run 'bash install.sh' first" >&2; exit 1; }
-ALL_TASKS=(tennis)
+ALL_TASKS=(tennis ball_action)
 
 last_ckpt() {  # last_ckpt WORK_DIR
   [ -f "$1/last_checkpoint" ] || { echo "inference.sh: no checkpoint in $1; run 'bash train.sh' first" >&2; exit 1; }
@@ -25,6 +25,24 @@ task_tennis() {
   "$PY" tools/inference.py "$cfg" "$ckpt" data/tennis/test --out-dir "$out" --nproc "$N"
   echo "==> [tennis] evaluate"
   "$PY" tools/evaluate_tracking.py data/tennis/test "$out"
+}
+
+task_ball_action() {
+  # Streams every half of the held-out synthetic game, writes raw scores, then the
+  # submission (results_spotting.json per game + zip) and scores it (mAP@1).
+  # One process: N does not apply to this task yet.
+  local cfg=configs/ball_action/slowfusion_effv2b0_adamw-6e_soccer-synthetic-160x96.py
+  local game="spain_laliga/2021-2022/2021-08-11 - Eastgate 0 - 2 Riverside"
+  local ckpt out=work_dirs/ball_action
+  ckpt="$(last_ckpt work_dirs/ball_action)"
+  echo "==> [ball_action] inference (flip TTA): data/soccer/$game -> $out/raw_scores"
+  "$PY" tools/inference_spotting.py "$cfg" "$ckpt" data/soccer --games "$game" \
+      --out-dir "$out/raw_scores" --flip-tta
+  echo "==> [ball_action] submission: $out/submission (+ results_spotting.zip, timelines)"
+  "$PY" tools/postprocess/spotting_submission.py "$out/raw_scores" --out-dir "$out/submission" \
+      --config "$cfg" --plot-dir "$out/timelines"
+  echo "==> [ball_action] evaluate (mAP@1)"
+  "$PY" tools/evaluate_spotting.py "data/soccer/$game" "$out/submission/$game" --metric at1
 }
 
 TASKS=("${@:-${ALL_TASKS[@]}}")

@@ -13,6 +13,13 @@ def tiny_tennis_root(tmp_path_factory):
     return make_tiny_tennis_data(root)
 
 
+@pytest.fixture(scope='session')
+def tiny_soccer_root(tmp_path_factory):
+    """A tiny synthetic SoccerNet ball-action set (1 game, 2 halves of 4 s, 160x96)."""
+    from mmsport.testing import make_tiny_soccer_data
+    return make_tiny_soccer_data(str(tmp_path_factory.mktemp('soccer')))
+
+
 @pytest.fixture(autouse=True)
 def _mmsport_scope():
     from mmengine.registry import init_default_scope

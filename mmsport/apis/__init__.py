@@ -1,5 +1,8 @@
 from .ball_tracking import BallTrackStreamer, init_tracker, tracker_io_settings
+from .spotting import (SpottingStreamer, init_model, load_raw_scores, raw_scores_path,
+                       save_raw_scores, spotting_io_settings)
 from .video_io import ClipFrames, VideoFrames, VideoReadError, open_frames
 
 __all__ = ['BallTrackStreamer', 'init_tracker', 'tracker_io_settings', 'ClipFrames',
-           'VideoFrames', 'VideoReadError', 'open_frames']
+           'VideoFrames', 'VideoReadError', 'open_frames', 'SpottingStreamer', 'init_model',
+           'load_raw_scores', 'raw_scores_path', 'save_raw_scores', 'spotting_io_settings']

@@ -118,11 +118,11 @@ class SpottingStreamer:
     def score_windows(self, windows: np.ndarray) -> np.ndarray:
         """(B, T, h, w) uint8 windows -> (B, C) float32 scores (mean over models / flips)."""
         x = torch.from_numpy(np.ascontiguousarray(windows))
-        if self.flip_tta:
-            x = torch.cat([x, x.flip(-1)])  # (2B, T, h, w)
         total = 0
         for model in self.models:
-            inputs = model.data_preprocessor(dict(inputs=x), False)['inputs']
+            inputs = model.data_preprocessor(dict(inputs=x), False)['inputs']  # on device
+            if self.flip_tta:
+                inputs = torch.cat([inputs, inputs.flip(-1)])  # (2B, T, h, w)
             probs = model(inputs, mode='tensor').float().sigmoid()  # (B or 2B, C)
             if self.flip_tta:
                 probs = 0.5 * (probs[:len(windows)] + probs[len(windows):])

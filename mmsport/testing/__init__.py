@@ -1,3 +1,6 @@
 from .tennis import make_tiny_tennis_data, tiny_tennis_cfg
 
 __all__ = ['make_tiny_tennis_data', 'tiny_tennis_cfg']
+from .soccer import make_tiny_soccer_data  # noqa: E402
+
+__all__ += ['make_tiny_soccer_data']

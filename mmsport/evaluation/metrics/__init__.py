@@ -1,3 +1,5 @@
 from .sibatracc_metric import SiBaTrAccMetric
+from .spotting_metric import SpottingMAPMetric, centre_scores_to_curve, spots_to_predictions
 
-__all__ = ['SiBaTrAccMetric']
+__all__ = ['SiBaTrAccMetric', 'SpottingMAPMetric', 'centre_scores_to_curve',
+           'spots_to_predictions']

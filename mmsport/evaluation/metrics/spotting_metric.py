@@ -1,0 +1,204 @@
+"""mmengine metric for ball-action spotting: SoccerNet mAP on peak-picked window scores.
+
+Besides :class:`SpottingMAPMetric`, two pure helpers shared with the streaming
+inference and the submission tools live here:
+
+* :func:`centre_scores_to_curve`: scores of windows centred on some frames ->
+  a dense (n_frames, C) curve (linear interpolation between centres);
+* :func:`spots_to_predictions`: ``peak_spotting`` output -> prediction dicts
+  for :func:`mmsport.datasets.soccernet_io.write_predictions_json`.
+"""
+import os
+from collections import defaultdict
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+from mmengine.evaluator import BaseMetric
+from mmengine.logging import MMLogger
+
+from mmsport.datasets.soccernet_io import (frame_to_position_ms, game_time, read_labels)
+from mmsport.evaluation.functional.spotting import (DELTAS, average_map, labels_to_vectors,
+                                                    predictions_to_vectors)
+from mmsport.models.postprocess import peak_spotting
+from mmsport.registry import METRICS
+
+
+def centre_scores_to_curve(centres: Sequence[int], scores: np.ndarray,
+                           n_frames: Optional[int] = None) -> np.ndarray:
+    """Dense per-frame scores from scores of windows centred on some frames.
+
+    Duplicated centres are averaged; frames between two evaluated centres are
+    linearly interpolated; frames before the first / after the last centre
+    hold the nearest centre's scores.
+
+    Args:
+        centres: (N,) centre frame of each window (any order).
+        scores: (N, C) scores of those windows.
+        n_frames: length of the curve; default ``max(centres) + 1``.
+
+    Returns:
+        (n_frames, C) float32.
+    """
+    centres = np.asarray(centres, dtype=np.int64).reshape(-1)
+    scores = np.asarray(scores, dtype=np.float64)
+    scores = scores.reshape(len(centres), scores.shape[-1] if scores.ndim == 2 else -1)
+    if n_frames is None:
+        n_frames = int(centres.max()) + 1 if len(centres) else 0
+    out = np.zeros((int(n_frames), scores.shape[1]), np.float32)
+    if not len(centres) or not n_frames:
+        return out
+    uniq, inv = np.unique(centres, return_inverse=True)
+    sums = np.zeros((len(uniq), scores.shape[1]))
+    np.add.at(sums, inv, scores)
+    mean = sums / np.bincount(inv, minlength=len(uniq))[:, None]  # (U, C)
+    frames = np.arange(n_frames)
+    for c in range(scores.shape[1]):
+        out[:, c] = np.interp(frames, uniq, mean[:, c])
+    return out
+
+
+def spots_to_predictions(spots: Sequence[Tuple[int, int, float]], half: int,
+                         classes: Sequence[str], fps: float = 25.0) -> List[dict]:
+    """``peak_spotting`` output -> prediction dicts (SoccerNet fields, frame kept).
+
+    Args:
+        spots: ``(frame, class_index, confidence)`` tuples.
+        half: the half (1 or 2) the frames belong to.
+        classes: class names indexed by ``class_index``.
+        fps: frame rate of ``frame``.
+
+    Returns:
+        list of dicts ``{half, frame, position_ms, label, confidence, gameTime,
+        position}``: accepted by ``write_predictions_json`` and
+        ``predictions_to_vectors`` (positions read back to the same frame).
+    """
+    out = []
+    for frame, c, conf in spots:
+        pos = frame_to_position_ms(int(frame), fps)
+        out.append(dict(half=int(half), frame=int(frame), position_ms=pos,
+                        position=str(pos), gameTime=game_time(half, pos),
+                        label=classes[int(c)], confidence=float(conf)))
+    return out
+
+
+def metric_key(metric: str) -> str:
+    """'at1' -> 'mAP@1'; 'tight' -> 'tight_avg_mAP'."""
+    return f'mAP@{metric[2:]}' if metric.startswith('at') else f'{metric}_avg_mAP'
+
+
+def _field(sample, key, default=None):
+    meta = sample.metainfo if hasattr(sample, 'metainfo') else sample
+    if key in meta:
+        return meta[key]
+    getter = getattr(sample, 'get', None)
+    return getter(key, default) if getter is not None else default
+
+
+@METRICS.register_module()
+class SpottingMAPMetric(BaseMetric):
+    """SoccerNet action-spotting mAP of window predictions (ball action 2023: ``at1``).
+
+    ``process`` keeps ``(game, half, frame, pred_score)`` per window. For every
+    (game, half) seen, ``compute_metrics`` places the scores at their centre
+    frames, interpolates between centres (:func:`centre_scores_to_curve`),
+    runs :func:`peak_spotting` and scores the peaks with
+    :func:`average_map` against ``<data_root>/<game>/<label_file>``, exactly
+    as the SoccerNet evaluation would score a ``results_spotting.json`` of
+    those peaks. Only the (game, half) pairs present in the results are
+    scored (the GT of halves never predicted is not counted).
+
+    The curve of a half is ``max(n_frames metainfo, last centre + 1)`` frames
+    long (``n_frames`` / ``total_frames`` metainfo optional).
+
+    Args:
+        data_root: SoccerNet root holding ``<game>/<label_file>``.
+        label_file: label file name in each game folder.
+        classes: class names, in ``pred_score`` order.
+        fps: frame rate of ``frame`` (and of the evaluation).
+        tolerances: keys of ``DELTAS``: 'at1'..'at5' (plain mAP at that
+            tolerance), 'tight', 'loose' (average-mAP).
+        postprocess: kwargs of :func:`peak_spotting` (sigma, height, distance).
+        collect_device: 'cpu' or 'gpu' for distributed collection.
+        prefix: metric name prefix.
+
+    Returns (``compute_metrics``): ``{'mAP@1': .., 'tight_avg_mAP': ..,
+    'mAP@1_PASS': .., ...}`` (per-class values also logged).
+    """
+
+    default_prefix: Optional[str] = None
+
+    def __init__(self, data_root: str, label_file: str = 'Labels-ball.json',
+                 classes: Sequence[str] = ('PASS', 'DRIVE'), fps: float = 25.0,
+                 tolerances: Sequence[str] = ('at1', 'tight'),
+                 postprocess: Optional[dict] = None,
+                 collect_device: str = 'cpu', prefix: Optional[str] = None):
+        super().__init__(collect_device=collect_device, prefix=prefix)
+        metrics = [tolerances] if isinstance(tolerances, str) else list(tolerances)
+        unknown = [m for m in metrics if m not in DELTAS]
+        if unknown:
+            raise ValueError(f'unknown spotting metrics {unknown}; use {sorted(DELTAS)}')
+        self.data_root = data_root
+        self.label_file = label_file
+        self.classes = tuple(classes)
+        self.fps = float(fps)
+        self.metrics = metrics
+        self.postprocess = dict(sigma=3.0, height=0.2, distance=15)
+        self.postprocess.update(postprocess or {})
+
+    def process(self, data_batch, data_samples: Sequence) -> None:
+        """Keep ``(game, half, frame, n_frames, pred_score (C,))`` of every window."""
+        for s in data_samples:
+            score = _field(s, 'pred_score')
+            if hasattr(score, 'detach'):
+                score = score.detach().float().cpu().numpy()
+            n = _field(s, 'n_frames', _field(s, 'total_frames'))
+            self.results.append(dict(
+                game=str(_field(s, 'game')), half=int(_field(s, 'half')),
+                frame=int(_field(s, 'frame')), n_frames=None if n is None else int(n),
+                pred_score=np.asarray(score, dtype=np.float32).reshape(-1)))
+
+    def _targets(self, game: str) -> Tuple[np.ndarray, np.ndarray]:
+        path = os.path.join(self.data_root, game, self.label_file)
+        labels = read_labels(path, self.classes, self.fps, skip_unknown=True)
+        anns = [dict(gameTime=game_time(a['half'], a['position_ms']), label=a['label'],
+                     position=str(a['position_ms']), visibility=a['visibility'])
+                for a in labels]
+        return labels_to_vectors(anns, self.classes, self.fps)
+
+    def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
+        logger = MMLogger.get_current_instance()
+        halves = defaultdict(list)
+        for r in results:
+            halves[(r['game'], r['half'])].append(r)
+        if not halves:
+            logger.warning('SpottingMAPMetric: no results to evaluate')
+            return {metric_key(m): 0.0 for m in self.metrics}
+        targets, detections, gt_cache = [], [], {}
+        for game, half in sorted(halves):
+            rows = halves[(game, half)]
+            if game not in gt_cache:
+                gt_cache[game] = self._targets(game)
+            frames = np.array([r['frame'] for r in rows])
+            scores = np.stack([r['pred_score'] for r in rows])  # (N, C)
+            if scores.shape[1] != len(self.classes):
+                raise ValueError(f'pred_score has {scores.shape[1]} classes, expected '
+                                 f'{len(self.classes)} ({self.classes})')
+            n_frames = max([frames.max() + 1] + [r['n_frames'] for r in rows
+                                                 if r['n_frames'] is not None])
+            curve = centre_scores_to_curve(frames, scores, int(n_frames))  # (T, C)
+            spots = peak_spotting(curve, **self.postprocess)
+            preds = spots_to_predictions(spots, half, self.classes, self.fps)
+            targets.append(gt_cache[game][half - 1])
+            detections.append(predictions_to_vectors(preds, self.classes, self.fps)[half - 1])
+        out = {}
+        for m in self.metrics:
+            res = average_map(targets, detections, self.fps, DELTAS[m])
+            key = metric_key(m)
+            out[key] = float(res['a_mAP'])
+            per_class = ', '.join(f'{c}: {v:.4f}'
+                                  for c, v in zip(self.classes, res['a_mAP_per_class']))
+            logger.info(f'{key} = {res["a_mAP"]:.4f} ({per_class})')
+            for c, v in zip(self.classes, res['a_mAP_per_class']):
+                out[f'{key}_{c.replace(" ", "_")}'] = float(v)
+        logger.info(f'SpottingMAPMetric: {len(halves)} half/halves, {len(results)} windows')
+        return out

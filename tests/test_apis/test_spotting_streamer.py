@@ -1,0 +1,190 @@
+"""SpottingStreamer: one decode, ring buffer, same scores as per-window predict calls."""
+import importlib.util
+import os
+import tracemalloc
+
+import cv2
+import numpy as np
+import pytest
+import torch
+from mmaction.structures import ActionDataSample
+from mmengine.dataset import pseudo_collate
+
+from mmsport.apis.spotting import (SpottingStreamer, init_model, load_raw_scores,
+                                   raw_scores_path, save_raw_scores, spotting_io_settings)
+from mmsport.apis.video_io import VideoReadError
+from mmsport.datasets.soccernet_io import game_videos, list_games
+from mmsport.registry import MODELS
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+T, STEP, SIZE = 6, 2, (48, 32)  # even T: the window reaches 6 frames back, 4 ahead
+TINY = dict(type='SlowFusionStacker', num_classes=2, num_frames=T, stack_size=3,
+            encoder_2d=dict(type='EfficientNetV2', arch='b0', drop_path_rate=0.0),
+            feature_index_2d=2, num_3d_blocks=1, num_3d_features=16, num_3d_stack_proj=16,
+            dropout=0.0, drop_path_rate_3d=0.0)
+
+
+def _load_generator():
+    path = os.path.join(REPO, 'tools', 'data', 'soccer', 'make_synthetic.py')
+    spec = importlib.util.spec_from_file_location('mmsport_make_synthetic_soccer_streamer', path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope='module')
+def video(tmp_path_factory):
+    root = str(tmp_path_factory.mktemp('soccer'))
+    _load_generator().main(['--out', root, '--games', '1', '--seconds-per-half', '4',
+                            '--width', '160', '--height', '96', '--seed', '1'])
+    return game_videos(os.path.join(root, list_games(root)[0]))[1]  # 100 frames
+
+
+@pytest.fixture(scope='module')
+def model():
+    from mmengine.registry import init_default_scope
+    init_default_scope('mmsport')  # module fixtures run before the autouse scope fixture
+    torch.manual_seed(0)
+    return MODELS.build(TINY).eval()
+
+
+def _decode(path):
+    cap = cv2.VideoCapture(path)
+    frames = []
+    while True:
+        ok, f = cap.read()
+        if not ok:
+            break
+        frames.append(f)
+    cap.release()
+    return frames
+
+
+def _reference(model, streamer, frames, flip=False):
+    """pred_score of every centre from single-window ``test_step`` calls, (n, C)."""
+    small = np.stack([streamer.preprocess_frame(f) for f in frames])  # (n, h, w)
+    n, out = len(small), []
+    for c in range(n):
+        idx = np.clip(c + (np.arange(T) - T // 2) * STEP, 0, n - 1)
+        win = small[idx][..., ::-1] if flip else small[idx]  # (T, h, w)
+        batch = pseudo_collate([dict(inputs=torch.from_numpy(win.copy()),
+                                     data_samples=ActionDataSample())])
+        out.append(model.test_step(batch)[0].pred_score.numpy())
+    return np.stack(out)
+
+
+def test_streaming_equals_per_window_predict(model, video):
+    streamer = SpottingStreamer(model, T, STEP, SIZE, batch_size=7)
+    scores = streamer.run(video)
+    frames = _decode(video)
+    assert scores.shape == (len(frames), 2) == (100, 2) and scores.dtype == np.float32
+    ref = _reference(model, streamer, frames)
+    np.testing.assert_allclose(scores, ref, atol=1e-5)
+    assert streamer.ring_size == 11 and streamer.n_frames == 100
+
+
+def test_stride_interpolates_between_centres(model, video):
+    frames = _decode(video)
+    dense = SpottingStreamer(model, T, STEP, SIZE, batch_size=4).run_frames(frames)
+    sparse = SpottingStreamer(model, T, STEP, SIZE, batch_size=4, stride=8).run_frames(frames)
+    centres = list(range(0, 100, 8)) + [99]
+    np.testing.assert_allclose(sparse[centres], dense[centres], atol=1e-5)
+    mid = 0.5 * (dense[8] + dense[16])
+    np.testing.assert_allclose(sparse[12], mid, atol=1e-5)
+    np.testing.assert_allclose(sparse[98], (dense[96] * 1 + dense[99] * 2) / 3, atol=1e-5)
+
+
+def test_flip_tta_is_mean_of_both(model, video):
+    frames = _decode(video)[:30]
+    streamer = SpottingStreamer(model, T, STEP, SIZE, batch_size=8, flip_tta=True)
+    scores = streamer.run_frames(frames)
+    ref = 0.5 * (_reference(model, streamer, frames) +
+                 _reference(model, streamer, frames, flip=True))
+    np.testing.assert_allclose(scores, ref, atol=1e-5)
+    assert not np.allclose(scores, _reference(model, streamer, frames), atol=1e-4)
+
+
+def test_fold_ensemble_is_mean_of_models(model, video):
+    frames = _decode(video)[:20]
+    torch.manual_seed(1)
+    other = MODELS.build(TINY).eval()
+    both = SpottingStreamer([model, other], T, STEP, SIZE).run_frames(frames)
+    one = SpottingStreamer(model, T, STEP, SIZE).run_frames(frames)
+    two = SpottingStreamer(other, T, STEP, SIZE).run_frames(frames)
+    np.testing.assert_allclose(both, (one + two) / 2, atol=1e-6)
+
+
+@pytest.mark.parametrize('n', [1, 3, 11])
+def test_videos_shorter_than_a_window(model, video, n):
+    frames = _decode(video)[:n]
+    streamer = SpottingStreamer(model, T, STEP, SIZE, batch_size=4)
+    np.testing.assert_allclose(streamer.run_frames(frames),
+                               _reference(model, streamer, frames), atol=1e-5)
+
+
+def _frames(n, h=64, w=96):
+    rng = np.random.default_rng(0)
+    for _ in range(n):
+        yield rng.integers(0, 256, (h, w, 3), dtype=np.uint8)  # made on the fly, never kept
+
+
+def test_ring_memory_does_not_grow_with_length(model):
+    streamer = SpottingStreamer(model, T, STEP, (24, 16), batch_size=8, stride=2)
+    peaks, sizes = [], []
+    for n in (100, 1000):
+        tracemalloc.start()
+        scores = streamer.run_frames(_frames(n))
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        assert scores.shape == (n, 2)
+        sizes.append(streamer.buffer_bytes)
+    assert sizes[0] == sizes[1] == (11 + 8 * T) * 16 * 24  # ring + one batch
+    # 900 more frames of 18 kB would be 16 MB if kept; the output grows 8 bytes/frame
+    assert peaks[1] - peaks[0] < 1_000_000
+
+
+def test_raw_scores_round_trip_and_errors(tmp_path):
+    scores = np.random.default_rng(0).random((50, 2)).astype(np.float32)
+    path = raw_scores_path(str(tmp_path), 'league/season/game', 2)
+    assert path.endswith(os.path.join('league', 'season', 'game', '2_raw_scores.npz'))
+    save_raw_scores(path, scores, dict(game='league/season/game', half=2, classes=['A', 'B']))
+    back, meta = load_raw_scores(path)
+    np.testing.assert_array_equal(back, scores)
+    assert meta == dict(game='league/season/game', half=2, classes=['A', 'B'])
+    assert os.listdir(os.path.dirname(path)) == ['2_raw_scores.npz']  # no temp file left
+    bad = tmp_path / 'bad.npz'
+    bad.write_bytes(b'not an npz')
+    with pytest.raises(ValueError, match='bad.npz'):
+        load_raw_scores(str(bad))
+    with pytest.raises(ValueError, match='missing.npz'):
+        load_raw_scores(str(tmp_path / 'missing.npz'))
+
+
+def test_corrupt_video_raises(model, tmp_path):
+    junk = tmp_path / 'junk.mkv'
+    junk.write_bytes(b'\x00garbage' * 100)
+    with pytest.raises(VideoReadError, match='junk.mkv'):
+        SpottingStreamer(model, T, STEP, SIZE).run(str(junk))
+
+
+def test_init_model_and_settings_from_config(tmp_path, model):
+    from mmengine.config import Config
+    from mmengine.runner import save_checkpoint
+    cfg = Config(dict(default_scope='mmsport', model=TINY,
+                      test_dataloader=dict(dataset=dict(type='Unused', num_frames=T,
+                                                        frame_step=STEP, input_size=SIZE)),
+                      test_evaluator=dict(type='SpottingMAPMetric', data_root='',
+                                          postprocess=dict(height=0.3)),
+                      inference=dict(stride=2)))
+    cfg_path = str(tmp_path / 'cfg.py')
+    cfg.dump(cfg_path)
+    ckpt = str(tmp_path / 'm.pth')
+    save_checkpoint(dict(state_dict=model.state_dict()), ckpt)
+    loaded = init_model(cfg_path, ckpt)
+    x = torch.rand(2, T, 32, 48)
+    with torch.no_grad():
+        torch.testing.assert_close(loaded(x), model(x))
+    io = spotting_io_settings(loaded.cfg)
+    assert (io['num_frames'], io['frame_step'], io['input_size'], io['stride']) == \
+        (T, STEP, SIZE, 2)
+    assert io['postprocess'] == dict(height=0.3) and io['classes'] == ('PASS', 'DRIVE')

@@ -1,0 +1,322 @@
+import importlib.util
+import json
+import os
+import pickle
+import shutil
+
+import numpy as np
+import pytest
+import torch
+
+from mmsport.datasets.soccernet_ball_dataset import (SoccerNetBallDataset,
+                                                     SoccerWindowSampler,
+                                                     action_sampling_weights, dilate_frames)
+from mmsport.datasets.soccernet_io import SoccerNetDataError, list_games, read_labels
+from mmsport.datasets.transforms.soccer_window_transforms import (
+    LoadSoccerWindow, RandomHorizontalFlipWindow, SoccerWindowTarget, chunk_bounds,
+    decode_gray, open_video, window_indices)
+
+SECONDS, FPS, W, H = 8, 25, 160, 96
+N = SECONDS * FPS
+PIPELINE = [dict(type='LoadSoccerWindow'), dict(type='SoccerWindowTarget'),
+            dict(type='RandomHorizontalFlipWindow', prob=0.5),
+            dict(type='PackSoccerWindowInputs')]
+
+
+def _load_generator():
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    path = os.path.join(root, 'tools', 'data', 'soccer', 'make_synthetic.py')
+    spec = importlib.util.spec_from_file_location('mmsport_make_synthetic_soccer', path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope='module')
+def root(tmp_path_factory):
+    out = str(tmp_path_factory.mktemp('soccer_ball'))
+    _load_generator().main(['--out', out, '--games', '1', '--seconds-per-half', str(SECONDS),
+                            '--width', str(W), '--height', str(H), '--seed', '3'])
+    return out
+
+
+@pytest.fixture(scope='module')
+def game(root):
+    return list_games(root)[0]
+
+
+@pytest.fixture(scope='module')
+def labels(root, game):
+    return read_labels(os.path.join(root, game, 'Labels-ball.json'), ('PASS', 'DRIVE'))
+
+
+def test_index_and_length(root, game, labels):
+    ds = SoccerNetBallDataset(root, pipeline=PIPELINE)
+    assert ds.num_halves == 2 and len(ds) == 2 * N  # train: every frame is a centre
+    info = ds.get_data_info(N + 50)
+    assert (info['game'], info['half'], info['frame'], info['n_frames']) == (game, 2, 50, N)
+    assert info['video'].endswith('2_720p.mkv')
+    assert info['label_frames'].tolist() == [x['frame'] for x in labels if x['half'] == 2]
+    assert ds.window_id(1, 50) == N + 50
+    with pytest.raises(IndexError):
+        ds.get_data_info(2 * N)
+    val = SoccerNetBallDataset(root, pipeline=PIPELINE, mode='val', val_stride=4)
+    assert len(val) == 2 * (N // 4) and val.test_mode
+    assert val.get_data_info(N // 4 + 3)['frame'] == 12
+    assert len(SoccerNetBallDataset(root, mode='test')) == 2 * (N // 2)  # default: frame_step
+    assert len(SoccerNetBallDataset(root, games=[game])) == 2 * N
+
+
+def test_sample_contract(root):
+    ds = SoccerNetBallDataset(root, pipeline=PIPELINE)
+    out = ds[N + 7]
+    x, s = out['inputs'], out['data_samples']
+    assert x.shape == (15, H, W) and x.dtype == torch.uint8
+    assert s.gt_label.dtype == torch.float32 and s.gt_label.shape == (2, )
+    assert (s.game, s.half, s.frame) == (list_games(root)[0], 2, 7)
+    assert isinstance(s.video, str) and isinstance(s.half, int) and isinstance(s.frame, int)
+    small = SoccerNetBallDataset(root, pipeline=PIPELINE, input_size=(80, 48), num_frames=9,
+                                 frame_step=3)
+    assert small[5]['inputs'].shape == (9, 48, 80)
+    # the batch goes through the model's preprocessor as (B, T, H, W) float
+    from mmengine.dataset import pseudo_collate
+    from mmsport.models.recognizers.gray_frames_preprocessor import GrayFramesPreprocessor
+    batch = GrayFramesPreprocessor(pad_size_divisor=32)(pseudo_collate([ds[0], ds[N]]))
+    assert batch['inputs'].shape == (2, 15, 96, 160) and batch['inputs'].max() <= 1.0
+
+
+def test_window_indices_clamped():
+    assert window_indices(0, 5, 2, 100).tolist() == [0, 0, 0, 2, 4]
+    assert window_indices(98, 5, 2, 100).tolist() == [94, 96, 98, 99, 99]
+    assert window_indices(50, 15, 2, 100).tolist() == list(range(36, 65, 2))
+
+
+def test_targets_exactly_within_positive_window(root, labels):
+    ds = SoccerNetBallDataset(root)
+    target = SoccerWindowTarget()
+    for half in (1, 2):
+        frames = {c: [x['frame'] for x in labels if x['half'] == half and x['class_idx'] == c]
+                  for c in (0, 1)}
+        for f in range(N):
+            got = target(ds.get_data_info(ds.window_id(half - 1, f)))['gt_label']
+            want = [any(abs(a - f) <= 7 for a in frames[c]) for c in (0, 1)]
+            assert got.dtype == np.float32 and got.tolist() == [float(v) for v in want], (half, f)
+    lab = labels[0]
+    info = ds.get_data_info(ds.window_id(lab['half'] - 1, lab['frame']))
+    assert target(info)['gt_label'][lab['class_idx']] == 1.0
+    narrow = SoccerWindowTarget(positive_window=3)  # override: +-1 frame
+    assert narrow(dict(info, frame=lab['frame'] + 1))['gt_label'][lab['class_idx']] == 1.0
+    assert narrow(dict(info, frame=lab['frame'] + 2))['gt_label'].sum() == 0 or \
+        any(abs(x['frame'] - lab['frame'] - 2) <= 1 for x in labels if x['half'] == lab['half'])
+
+
+def test_flip(root):
+    ds = SoccerNetBallDataset(root)
+    info = LoadSoccerWindow()(ds.get_data_info(30))
+    imgs = info['imgs'].copy()
+    flipped = RandomHorizontalFlipWindow(prob=1.0)(dict(info))
+    assert flipped['flip'] and np.array_equal(flipped['imgs'], imgs[:, :, ::-1])
+    kept = RandomHorizontalFlipWindow(prob=0.0)(dict(info, imgs=imgs))
+    assert not kept['flip'] and np.array_equal(kept['imgs'], imgs)
+
+
+def _near_fraction(ds, ids, radius=4):
+    near = 0
+    for i in ids:
+        info = ds.get_data_info(i)
+        near += bool(np.any(np.abs(info['label_frames'] - info['frame']) <= radius))
+    return near / len(ids)
+
+
+def test_action_weighted_sampling_mass(root):
+    w = action_sampling_weights(100, [10, 12, 50], action_window=9, action_prob=0.5)
+    near = dilate_frames([10, 12, 50], 100, 9)
+    assert near.sum() == 9 + 2 + 9 and w.sum() == pytest.approx(1.0)
+    assert w[near].sum() == pytest.approx(0.5) and np.ptp(w[near]) < 1e-12
+    ds = SoccerNetBallDataset(root, samples_per_epoch=20000, seed=1)
+    ids = np.array(list(SoccerWindowSampler(ds)))
+    assert abs(_near_fraction(ds, ids[:4000]) - 0.5) < 0.04  # 1:1 near actions vs elsewhere
+    assert abs((ids < N).mean() - 0.5) < 0.03  # halves uniformly
+    ds8 = SoccerNetBallDataset(root, samples_per_epoch=4000, seed=1, action_prob=0.8)
+    assert abs(_near_fraction(ds8, list(SoccerWindowSampler(ds8))) - 0.8) < 0.04
+
+
+def test_sampler_reproducible_and_sharded(root):
+    ds = SoccerNetBallDataset(root, samples_per_epoch=101, seed=7)
+    a, b = SoccerWindowSampler(ds), SoccerWindowSampler(ds, seed=123)  # dataset seed wins
+    assert len(a) == 101 and list(a) == list(b)
+    a.set_epoch(1)
+    assert list(a) != list(b)
+    b.set_epoch(1)
+    assert list(a) == list(b)
+    runner_seeded = SoccerNetBallDataset(root, samples_per_epoch=50)
+    assert list(SoccerWindowSampler(runner_seeded, seed=5)) == \
+        list(SoccerWindowSampler(runner_seeded, seed=5))
+    shards = []
+    for rank in range(3):  # DistributedSampler-style: disjoint slices of one epoch draw
+        s = SoccerWindowSampler(ds)
+        s.rank, s.world_size = rank, 3
+        s.num_samples = -(-101 // 3)
+        s.total_size = s.num_samples * 3
+        s.set_epoch(2)
+        shards.append(list(s))
+    assert all(len(x) == 34 for x in shards)
+    full = s.epoch_ids(2)
+    assert sorted(sum(shards, [])) == sorted(full.tolist())
+
+
+def _write_oof(oof_dir, game, scores_per_half):
+    for half, scores in scores_per_half.items():
+        path = os.path.join(oof_dir, game, f'{half}_raw_predictions.npz')
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        np.savez(path, frame_indexes=np.arange(N), raw_predictions=scores)
+
+
+def test_oof_reweighting(root, game, tmp_path):
+    base = SoccerNetBallDataset(root, samples_per_epoch=6000, seed=2)
+    w0 = base.sampling_weights()
+    # OOF false positives: confident predictions on the empty frame farthest from actions
+    hard, scores = {}, {}
+    for half in (1, 2):
+        lf = base.get_data_info(base.window_id(half - 1, 0))['label_frames']
+        dist = np.min(np.abs(np.arange(N)[:, None] - lf[None]), axis=1) if len(lf) \
+            else np.full(N, N)
+        hard[half] = int(np.argmax(dist))
+        s = np.full((N, 2), 0.01)
+        s[hard[half], 1] = 0.95
+        s[lf, 0] = 0.99  # right at actions: not errors
+        if len(lf):  # 8 frames after an action: inside the clear zone, left alone
+            s[min(N - 1, lf[0] + 8), 0] = 0.95
+        scores[half] = s
+    _write_oof(str(tmp_path / 'oof'), game, scores)
+    ds = SoccerNetBallDataset(root, samples_per_epoch=6000, seed=2,
+                              oof_dir=[str(tmp_path / 'none'), str(tmp_path / 'oof')])
+    w1 = ds.sampling_weights()
+    assert w1.sum() == pytest.approx(1.0)
+    for half in (1, 2):
+        i = ds.window_id(half - 1, hard[half])
+        assert w1[i] > 5 * w0[i]
+        lf = ds.get_data_info(i)['label_frames']
+        near = dilate_frames(lf, N, 9)
+        sl = slice(ds.window_id(half - 1, 0), ds.window_id(half - 1, 0) + N)
+        assert w1[sl][near].sum() == pytest.approx(w0[sl][near].sum())  # action mass kept
+        assert np.allclose(w1[sl][near], w0[sl][near])
+        # every other empty frame -- incl. the confident one in the clear zone 8 frames
+        # after an action -- keeps one common weight, lowered to make room for `hard`
+        others = ~near & (np.arange(N) != hard[half])
+        assert np.ptp(w1[sl][others]) < 1e-12 and (w1[sl][others] < w0[sl][others]).all()
+    hard_ids = [ds.window_id(h - 1, hard[h]) for h in (1, 2)]
+    hits = np.isin(np.array(list(SoccerWindowSampler(ds))), hard_ids).mean()
+    hits0 = np.isin(np.array(list(SoccerWindowSampler(base))), hard_ids).mean()
+    assert abs(hits - w1[hard_ids].sum()) < 0.01 and hits > 5 * max(hits0, 1e-3)
+    bad = SoccerNetBallDataset(root, oof_dir=str(tmp_path / 'none'))
+    with pytest.raises(SoccerNetDataError, match='1_raw_predictions.npz'):
+        bad.sampling_weights()
+
+
+@pytest.mark.parametrize('span', ['auto', 'chunk', 'window'])
+def test_cache_equivalence(root, span):
+    ds = SoccerNetBallDataset(root)
+    rng = np.random.default_rng(0)
+    for size, cache_mb in ((None, 64), ((80, 48), 64), (None, 0.05)):
+        loader = LoadSoccerWindow(decode_span=span, chunk_size=16, cache_mb=cache_mb)
+        frames = np.concatenate([rng.integers(0, N, 12), np.arange(40, 60, 2), [N - 1, 0]])
+        for half in (0, 1):
+            for f in frames:
+                info = dict(ds.get_data_info(ds.window_id(half, f)), input_size=size)
+                got = loader(info)['imgs']
+                uniq, inv = np.unique(info['frame_inds'], return_inverse=True)
+                want = decode_gray(open_video(info['video'], size), uniq)[inv]
+                assert got.shape == want.shape and np.array_equal(got, want), (size, half, f)
+        st = loader.stats
+        assert st['windows'] == 2 * len(frames)
+        assert loader._bytes <= cache_mb * 2 ** 20
+        if cache_mb >= 1:  # nothing decoded twice (auto: but a video's first window)
+            assert st['decoded_frames'] <= 2 * N + (2 * 15 if span == 'auto' else 0)
+            if span == 'window':
+                assert st['decoded_frames'] == len(loader._frames)
+        else:
+            assert st['decode_calls'] == st['windows']
+    assert chunk_bounds([0, 25, 50], 60, 16).tolist() == [0, 16, 25, 41, 50, 60]
+    # in a forked worker, inherited readers and cache are dropped (decord is not fork-safe)
+    info = ds.get_data_info(3)
+    loader = LoadSoccerWindow()
+    loader(dict(info))
+    reader = next(iter(loader._readers.values()))
+    assert loader._frames
+    loader._pid = -1  # as if this process were a fork of the one that opened it
+    loader(dict(info))
+    assert loader.stats['decode_calls'] == 1 and next(iter(loader._readers.values())) is not reader
+    state = pickle.loads(pickle.dumps(loader)).__dict__  # spawned workers: empty too
+    assert not state['_readers'] and not state['_frames'] and state['chunk_size'] == 32
+
+
+def _broken_copy(root, game, tmp_path):
+    dst = tmp_path / 'broken'
+    shutil.copytree(os.path.join(root, game), str(dst / game))
+    return str(dst), str(dst / game)
+
+
+def _edit_labels(gdir, fn):
+    path = os.path.join(gdir, 'Labels-ball.json')
+    data = json.load(open(path))
+    fn(data['annotations'])
+    json.dump(data, open(path, 'w'))
+
+
+def test_bad_inputs(root, game, tmp_path):
+    r, gdir = _broken_copy(root, game, tmp_path)
+    os.remove(os.path.join(gdir, '2_720p.mkv'))
+    with pytest.raises(SoccerNetDataError, match='no video for half 2'):
+        SoccerNetBallDataset(r)
+
+    r, gdir = _broken_copy(root, game, tmp_path / 'b')
+    _edit_labels(gdir, lambda a: a.append(dict(a[0], gameTime='2 - 01:00', position='60000')))
+    with pytest.raises(SoccerNetDataError, match='Labels-ball.json.*outside its video'):
+        SoccerNetBallDataset(r)
+
+    r, gdir = _broken_copy(root, game, tmp_path / 'c')
+    _edit_labels(gdir, lambda a: a.append(dict(a[0], label='BICYCLE KICK')))
+    with pytest.raises(SoccerNetDataError, match="Labels-ball.json.*'BICYCLE KICK'"):
+        SoccerNetBallDataset(r)
+    assert len(SoccerNetBallDataset(r, skip_unknown_labels=True)) == 2 * N
+
+    r, gdir = _broken_copy(root, game, tmp_path / 'd')
+    with open(os.path.join(gdir, '2_720p.mkv'), 'wb') as f:
+        f.write(np.random.default_rng(0).integers(0, 256, 4096, dtype=np.uint8).tobytes())
+    with pytest.raises(SoccerNetDataError, match='2_720p.mkv'):
+        SoccerNetBallDataset(r)
+
+    with pytest.raises(SoccerNetDataError, match='no-such-game'):
+        SoccerNetBallDataset(root, games=['no-such-game'])
+
+
+def test_config_builds_runner_dataloader(root):
+    from mmengine.runner import Runner
+    cfg = dict(batch_size=2, num_workers=0,
+               sampler=dict(type='SoccerWindowSampler'),
+               dataset=dict(type='SoccerNetBallDataset', data_root=root, mode='train',
+                            samples_per_epoch=4, seed=0, pipeline=PIPELINE))
+    loader = Runner.build_dataloader(cfg, seed=0)
+    assert len(loader) == 2
+    batch = next(iter(loader))
+    assert len(batch['inputs']) == 2 and batch['inputs'][0].shape == (15, H, W)
+    loader.dataset[N + 100]  # open readers in this process, then fork:
+    # a worker forked after the main process decoded (open readers, cache) still works
+    forked = Runner.build_dataloader(dict(
+        cfg, batch_size=4, num_workers=2, dataset=loader.dataset,
+        sampler=dict(type='SoccerWindowSampler', samples_per_epoch=16)), seed=0)
+    forked.sampler.set_epoch(1)  # windows the main process has not cached
+    got = [(s.frame, x) for b in forked for s, x in zip(b['data_samples'], b['inputs'])]
+    ds = forked.dataset
+    for i, (frame, x) in zip(forked.sampler, got):
+        info = LoadSoccerWindow(cache_mb=0)(ds.get_data_info(i))
+        assert info['frame'] == frame
+        assert np.array_equal(x.numpy(), info['imgs']) or \
+            np.array_equal(x.numpy(), info['imgs'][:, :, ::-1])
+    val = Runner.build_dataloader(dict(
+        batch_size=4, num_workers=0, sampler=dict(type='DefaultSampler', shuffle=False),
+        dataset=dict(type='SoccerNetBallDataset', data_root=root, mode='val',
+                     pipeline=[p for p in PIPELINE if 'Flip' not in p['type']])))
+    frames = [s.frame for s in next(iter(val))['data_samples']]
+    assert frames == [0, 2, 4, 6]
