@@ -67,25 +67,33 @@ def action_sampling_weights(n_frames: int, action_frames: Sequence[int],
 
 def load_oof_scores(oof_dirs: Union[str, Sequence[str]], game: str, half: int,
                     n_frames: int) -> np.ndarray:
-    """Max-class OOF scores (n_frames,) from ``<dir>/<game>/<half>_raw_predictions.npz``.
+    """Max-class OOF scores (n_frames,) of one game-half.
 
-    The npz holds ``frame_indexes`` (N,) and ``raw_predictions`` (N, C) (the
-    seed's format); the first of ``oof_dirs`` holding the file is used (one
-    folder per CV fold is fine). Frames without a prediction are NaN.
+    Reads ``<dir>/<game>/<half>_raw_scores.npz`` as written by
+    ``tools/inference_spotting.py`` and ``tools/train_cv.py`` (``scores`` (T, C)),
+    or the seed's ``<dir>/<game>/<half>_raw_predictions.npz`` (``frame_indexes``
+    (N,) and ``raw_predictions`` (N, C)). The first of ``oof_dirs`` holding a
+    file is used (one folder per CV fold is fine). Frames without a prediction
+    are NaN.
     """
     dirs = [oof_dirs] if isinstance(oof_dirs, str) else list(oof_dirs)
-    paths = [os.path.join(d, game, f'{half}_raw_predictions.npz') for d in dirs]
+    names = (f'{half}_raw_scores.npz', f'{half}_raw_predictions.npz')
+    paths = [os.path.join(d, game, n) for d in dirs for n in names]
     path = next((p for p in paths if os.path.isfile(p)), None)
     if path is None:
         raise SoccerNetDataError(f'{paths[0]}: out-of-fold predictions file is missing '
                                  f'(searched {dirs})')
     try:
         with np.load(path) as npz:
-            frames = np.asarray(npz['frame_indexes'], np.int64).reshape(-1)
-            preds = np.asarray(npz['raw_predictions'], np.float64)
+            if 'scores' in npz:
+                preds = np.asarray(npz['scores'], np.float64)
+                frames = np.arange(len(preds))
+            else:
+                frames = np.asarray(npz['frame_indexes'], np.int64).reshape(-1)
+                preds = np.asarray(npz['raw_predictions'], np.float64)
     except (OSError, KeyError, ValueError) as e:
-        raise SoccerNetDataError(f'{path}: expected an npz with frame_indexes (N,) and '
-                                 f'raw_predictions (N, C) ({e!r})') from e
+        raise SoccerNetDataError(f'{path}: expected an npz with scores (T, C), or '
+                                 f'frame_indexes (N,) and raw_predictions (N, C) ({e!r})') from e
     if preds.ndim == 1:
         preds = preds[:, None]
     if preds.shape[0] != frames.shape[0] or frames.size and (

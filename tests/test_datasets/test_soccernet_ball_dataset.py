@@ -13,7 +13,7 @@ from mmsport.datasets.soccernet_ball_dataset import (SoccerNetBallDataset,
                                                      action_sampling_weights, dilate_frames)
 from mmsport.datasets.soccernet_io import SoccerNetDataError, list_games, read_labels
 from mmsport.datasets.transforms.soccer_window_transforms import (
-    LoadSoccerWindow, RandomHorizontalFlipWindow, SoccerWindowTarget, chunk_bounds,
+    _FORK_ORPHANS, LoadSoccerWindow, RandomHorizontalFlipWindow, SoccerWindowTarget, chunk_bounds,
     decode_gray, open_video, window_indices)
 
 SECONDS, FPS, W, H = 8, 25, 160, 96
@@ -210,7 +210,8 @@ def test_oof_reweighting(root, game, tmp_path):
     hits0 = np.isin(np.array(list(SoccerWindowSampler(base))), hard_ids).mean()
     assert abs(hits - w1[hard_ids].sum()) < 0.01 and hits > 5 * max(hits0, 1e-3)
     bad = SoccerNetBallDataset(root, oof_dir=str(tmp_path / 'none'))
-    with pytest.raises(SoccerNetDataError, match='1_raw_predictions.npz'):
+    with pytest.raises(SoccerNetDataError,
+                       match='1_raw_scores.npz: out-of-fold predictions file is missing'):
         bad.sampling_weights()
 
 
@@ -247,6 +248,7 @@ def test_cache_equivalence(root, span):
     loader._pid = -1  # as if this process were a fork of the one that opened it
     loader(dict(info))
     assert loader.stats['decode_calls'] == 1 and next(iter(loader._readers.values())) is not reader
+    assert any(r is reader for r in _FORK_ORPHANS)  # kept alive: its destructor would hang
     state = pickle.loads(pickle.dumps(loader)).__dict__  # spawned workers: empty too
     assert not state['_readers'] and not state['_frames'] and state['chunk_size'] == 32
 
@@ -320,3 +322,14 @@ def test_config_builds_runner_dataloader(root):
                      pipeline=[p for p in PIPELINE if 'Flip' not in p['type']])))
     frames = [s.frame for s in next(iter(val))['data_samples']]
     assert frames == [0, 2, 4, 6]
+
+
+def test_oof_reads_streamer_raw_scores(tmp_path):
+    """OOF folders written by tools/inference_spotting.py / tools/train_cv.py are read."""
+    from mmsport.apis.spotting import raw_scores_path, save_raw_scores
+    from mmsport.datasets.soccernet_ball_dataset import load_oof_scores
+    scores = np.zeros((50, 2), np.float32)
+    scores[10] = (0.2, 0.9)
+    save_raw_scores(raw_scores_path(str(tmp_path), 'g', 1), scores, dict(game='g', half=1))
+    out = load_oof_scores(str(tmp_path), 'g', 1, 50)
+    assert out.shape == (50,) and out[10] == pytest.approx(0.9) and out[11] == 0

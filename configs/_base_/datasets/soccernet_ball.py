@@ -7,7 +7,7 @@ data_root = 'data/soccernet'
 classes = ('PASS', 'DRIVE')
 num_frames = 15
 frame_step = 2
-input_size = (1280, 736)
+input_size = None  # keep 1280x720; the model pads to 1280x736 (a multiple of 32) like the seed
 train_games = None  # all games under data_root; a list of game paths for CV folds
 val_games = None
 

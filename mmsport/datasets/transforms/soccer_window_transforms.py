@@ -17,6 +17,8 @@ from mmcv.transforms import BaseTransform
 from mmsport.registry import TRANSFORMS
 from ..soccernet_io import SoccerNetDataError
 
+_FORK_ORPHANS = []  # decord readers inherited through fork, kept alive (see LoadSoccerWindow)
+
 
 def window_indices(frame: int, num_frames: int, frame_step: int, n_frames: int) -> np.ndarray:
     """(T,) frame indices ``frame + (i - T // 2) * frame_step`` clamped to [0, n_frames - 1]."""
@@ -162,8 +164,9 @@ class LoadSoccerWindow(BaseTransform):
     def load(self, video: str, n_frames: int, indices: np.ndarray,
              size: Optional[Tuple[int, int]] = None) -> np.ndarray:
         """(T, H, W) uint8 gray frames ``indices`` of ``video``, through the cache."""
-        if os.getpid() != self._pid:  # forked worker: decoder state is not fork-safe
-            self._init_state()
+        if os.getpid() != self._pid:  # forked worker: decoder state is not fork-safe;
+            _FORK_ORPHANS.extend(self._readers.values())  # never destroy them here: the
+            self._init_state()  # destructor joins a decoder thread the fork does not have
         got = {}
         for i in np.unique(indices).tolist():
             img = self._frames.get((video, size, i))
