@@ -1,6 +1,7 @@
 from .ball_tracking import BallTrackStreamer, init_tracker, tracker_io_settings
-from .spotting import (SpottingStreamer, init_model, load_raw_scores, raw_scores_path,
-                       save_raw_scores, spotting_io_settings)
+from .inference import init_model
+from .spotting import (SpottingStreamer, load_raw_scores, raw_scores_path, save_raw_scores,
+                       spotting_io_settings)
 from .video_io import ClipFrames, VideoFrames, VideoReadError, open_frames
 
 __all__ = ['BallTrackStreamer', 'init_tracker', 'tracker_io_settings', 'ClipFrames',

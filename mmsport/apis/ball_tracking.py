@@ -5,33 +5,15 @@ streamer keeps the last ``stack_size`` resized frames and one batch of stacks;
 the only thing that grows is the (N, 3) track itself (24 bytes a frame).
 """
 from collections import deque
-from typing import Iterable, Iterator, Optional, Tuple
+from typing import Iterable, Iterator, Tuple
 
 import numpy as np
 import torch
 from mmengine.config import Config
-from mmengine.registry import init_default_scope
-from mmengine.runner import load_checkpoint
 
 from mmsport.datasets.tennis_io import resize_frame
-from mmsport.registry import MODELS
+from .inference import init_model
 from .video_io import prefetch
-
-
-def init_tracker(config, checkpoint: Optional[str] = None, device: str = 'cpu'):
-    """Build a tracker from a config (path or Config) and load its weights.
-
-    Returns:
-        the model in eval mode, with ``model.cfg`` set.
-    """
-    import mmsport  # noqa: F401  (registers modules)
-    cfg = Config.fromfile(config) if isinstance(config, str) else config
-    init_default_scope(cfg.get('default_scope', 'mmsport'))
-    model = MODELS.build(cfg.model)
-    if checkpoint is not None:
-        load_checkpoint(model, checkpoint, map_location='cpu')
-    model.cfg = cfg
-    return model.to(device).eval()
 
 
 def tracker_io_settings(cfg: Config) -> Tuple[int, Tuple[int, int]]:
@@ -128,3 +110,7 @@ class BallTrackStreamer:
         if not rows:
             return np.zeros((0, 3)), np.zeros((0,))
         return np.stack([r[0] for r in rows]), np.array([r[1] for r in rows])
+
+
+# The tracker needs nothing beyond the generic initialisation.
+init_tracker = init_model

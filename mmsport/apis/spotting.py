@@ -19,29 +19,11 @@ import numpy as np
 import torch
 import torch.nn as nn
 from mmengine.config import Config
-from mmengine.registry import init_default_scope
-from mmengine.runner import load_checkpoint
 
 from mmsport.evaluation.metrics.spotting_metric import centre_scores_to_curve
-from mmsport.registry import MODELS
 
+from .inference import init_model  # noqa: F401  (re-exported for the tools)
 from .video_io import VideoFrames, prefetch
-
-
-def init_model(config, checkpoint: Optional[str] = None, device: str = 'cpu') -> nn.Module:
-    """Build any mmsport model from a config (path or Config) and load its weights.
-
-    Returns:
-        the model in eval mode on ``device``, with ``model.cfg`` set.
-    """
-    import mmsport  # noqa: F401  (registers modules)
-    cfg = Config.fromfile(config) if isinstance(config, str) else config
-    init_default_scope(cfg.get('default_scope', 'mmsport'))
-    model = MODELS.build(cfg.model)
-    if checkpoint is not None:
-        load_checkpoint(model, checkpoint, map_location='cpu')
-    model.cfg = cfg
-    return model.to(device).eval()
 
 
 def spotting_io_settings(cfg: Config) -> dict:
