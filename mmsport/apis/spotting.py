@@ -11,7 +11,6 @@ whatever the video length; only the (n_frames, C) score curve grows
 """
 import json
 import os
-import tempfile
 from typing import Dict, Iterable, Iterator, Optional, Sequence, Tuple, Union
 
 import cv2
@@ -21,6 +20,8 @@ import torch.nn as nn
 from mmengine.config import Config
 
 from mmsport.evaluation.metrics.spotting_metric import centre_scores_to_curve
+
+from mmsport.utils import atomic_open
 
 from .inference import init_model  # noqa: F401  (re-exported for the tools)
 from .video_io import VideoFrames, prefetch
@@ -198,19 +199,9 @@ def save_raw_scores(path: str, scores: np.ndarray, meta: Optional[Dict] = None) 
         scores: (T, C) per-frame scores.
         meta: JSON-serialisable dict (game, half, classes, fps, video, ...).
     """
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=os.path.basename(path) + '.',
-                               suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            np.savez_compressed(f, scores=np.asarray(scores, np.float32),
-                                meta=np.array(json.dumps(meta or {})))
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    with atomic_open(path, 'wb') as f:
+        np.savez_compressed(f, scores=np.asarray(scores, np.float32),
+                            meta=np.array(json.dumps(meta or {})))
 
 
 def load_raw_scores(path: str) -> Tuple[np.ndarray, dict]:

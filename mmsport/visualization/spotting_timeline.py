@@ -1,9 +1,9 @@
 """Timeline plot of one half: per-class score curves, GT actions and predicted spots."""
-import os
-import tempfile
 from typing import Dict, Optional, Sequence, Tuple, Union
 
 import numpy as np
+
+from mmsport.utils.atomic import atomic_open
 
 MAX_POINTS = 20000  # curves longer than this are max-pooled for drawing
 
@@ -85,16 +85,6 @@ def plot_spotting_timeline(scores: np.ndarray,
     if title:
         axes[0].set_title(title, fontsize=9)
     fig.tight_layout()
-    folder = os.path.dirname(os.path.abspath(out_png))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=os.path.basename(out_png) + '.',
-                               suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            fig.savefig(f, format='png', dpi=dpi)
-        os.replace(tmp, out_png)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    with atomic_open(out_png, 'wb') as f:
+        fig.savefig(f, format='png', dpi=dpi)
     return out_png
