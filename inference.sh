@@ -10,7 +10,7 @@ N="${1:?usage: bash inference.sh N [TASK]}"
 shift
 PY="${PYTHON:-$ROOT/.venv/bin/python}"
 [ -x "$PY" ] || { echo "inference.sh: $PY not found; run 'bash install.sh' first" >&2; exit 1; }
-ALL_TASKS=(tennis ball_action)
+ALL_TASKS=(tennis ball_action reid)
 
 last_ckpt() {  # last_ckpt WORK_DIR
   [ -f "$1/last_checkpoint" ] || { echo "inference.sh: no checkpoint in $1; run 'bash train.sh' first" >&2; exit 1; }
@@ -43,6 +43,13 @@ task_ball_action() {
       --config "$cfg" --plot-dir "$out/timelines"
   echo "==> [ball_action] evaluate (mAP@1)"
   "$PY" tools/evaluate_spotting.py "data/soccer/$game" "$out/submission/$game" --metric at1
+}
+
+task_reid() {
+  # N processes embed/tune/predict N folds at a time; the folds are then ensembled.
+  last_ckpt work_dirs/reid/fold0 >/dev/null
+  echo "==> [reid] open-set inference over the folds (N=$N), ensemble -> work_dirs/reid/submission.csv"
+  "$PY" tools/reid/inference_cv.py work_dirs/reid --data-root data/reid --nproc "$N"
 }
 
 TASKS=("${@:-${ALL_TASKS[@]}}")

@@ -62,7 +62,7 @@ step "3/7 mmengine, mmdet, mmaction2, mmpretrain, decord and tools"
 # step does not trigger an mmcv build. It upgrades setuptools; step 4 pins it.
 "${PIP[@]}" -q "mmengine==$MMENGINE_VERSION" "mmdet==$MMDET_VERSION" \
   "mmaction2==$MMACTION_VERSION" "mmpretrain==$MMPRETRAIN_VERSION" \
-  "decord==$DECORD_VERSION" scipy opencv-python imageio-ffmpeg \
+  "decord==$DECORD_VERSION" scipy scikit-learn opencv-python imageio-ffmpeg \
   "pytest>=7" pytest-timeout
 # Test-only reference implementations (oracles). --no-deps: they would pull in
 # heavy or conflicting packages; the modules the tests use need numpy/tqdm only.
@@ -100,8 +100,6 @@ else
     (cd "$SRC" && "$PY" -m pip wheel --no-build-isolation --no-deps -w "$BUILD/dist" .)
     mv "$BUILD"/dist/mmcv-*.whl "$WHEEL_DIR"/
     rm -rf "$BUILD"
-    # torch 2.14 declares setuptools>=77; the old one was only for this build.
-    "${PIP[@]}" -q "setuptools>=77"
   else
     echo "using cached wheel from $WHEEL_DIR"
   fi
@@ -109,6 +107,10 @@ else
   # mmcv's runtime requirements (no-deps above keeps pip from touching torch).
   "${PIP[@]}" -q addict packaging Pillow pyyaml yapf
 fi
+# torch 2.14 declares setuptools>=77 (the <70 above was only for the mmcv build), and
+# mmengine resolves 'mmaction::' / 'mmdet::' base configs with pkg_resources, which
+# setuptools 81 removed.
+"${PIP[@]}" -q "setuptools>=77,<81"
 
 step "5/7 mmsport (editable)"
 "${PIP[@]}" -q --no-deps --no-build-isolation -e "$ROOT" 2>/dev/null || \

@@ -10,7 +10,7 @@ cd "$ROOT"
 PY="${PYTHON:-$ROOT/.venv/bin/python}"
 [ -x "$PY" ] || { echo "train.sh: $PY not found; run 'bash install.sh' first" >&2; exit 1; }
 GPUS="${GPUS:-1}"
-ALL_TASKS=(tennis ball_action)
+ALL_TASKS=(tennis ball_action reid)
 
 train_cfg() {  # train_cfg CONFIG WORK_DIR
   if [ "$GPUS" -gt 1 ]; then
@@ -37,6 +37,17 @@ task_ball_action() {
   echo "==> [ball_action] train $cfg (evaluates mAP@1 on the held-out game at the end)"
   train_cfg "$cfg" work_dirs/ball_action
   echo "==> [ball_action] done; checkpoint: $(cat work_dirs/ball_action/last_checkpoint)"
+}
+
+task_reid() {
+  local cfg=configs/reid/arcface-triplet_r18_adamw-12e_basketball-synthetic-128x64.py
+  echo "==> [reid] synthetic atmaCup22-style data (skipped where it exists): data/reid"
+  "$PY" tools/data/reid/make_synthetic.py --out data/reid
+  echo "==> [reid] crop cache + hard negatives (cached crops are reused)"
+  "$PY" tools/data/reid/prepare_data.py --data-root data/reid
+  echo "==> [reid] 5-fold open-set CV: $cfg (fold metadata: work_dirs/reid/fold_metadata)"
+  "$PY" tools/reid/train_cv.py "$cfg" --work-dir work_dirs/reid --gpus "$GPUS"
+  echo "==> [reid] done; submission: bash inference.sh 1 reid"
 }
 
 TASKS=("${@:-${ALL_TASKS[@]}}")

@@ -20,6 +20,13 @@ def tiny_soccer_root(tmp_path_factory):
     return make_tiny_soccer_data(str(tmp_path_factory.mktemp('soccer')))
 
 
+@pytest.fixture(scope='session')
+def tiny_reid_root(tmp_path_factory):
+    """A tiny synthetic basketball ReID set (6 train identities + 2 unseen), prepared."""
+    from mmsport.testing import make_tiny_reid_data
+    return make_tiny_reid_data(str(tmp_path_factory.mktemp('reid')))
+
+
 @pytest.fixture(autouse=True)
 def _mmsport_scope():
     from mmengine.registry import init_default_scope

@@ -17,7 +17,7 @@ def test_there_are_configs():
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=[os.path.relpath(p, REPO) for p in CONFIGS])
-def test_config_builds(path, tiny_tennis_root, tiny_soccer_root):
+def test_config_builds(path, tiny_tennis_root, tiny_soccer_root, tiny_reid_root, tmp_path):
     cfg = Config.fromfile(path)
     assert cfg.default_scope == 'mmsport'
     model = MODELS.build(cfg.model)
@@ -31,6 +31,9 @@ def test_config_builds(path, tiny_tennis_root, tiny_soccer_root):
             if ds_cfg.get('label_file', 'Labels-ball.json') != 'Labels-ball.json':
                 continue  # no synthetic Labels-v2.json data yet (issue #6 adds it)
             ds_cfg.update(data_root=tiny_soccer_root, games=None, oof_dir=None)
+        elif ds_cfg.type == 'BasketballReIDDataset':
+            ds_cfg.update(data_root=tiny_reid_root, fold_dir=str(tmp_path / 'folds'),
+                          num_folds=2)
         ds = DATASETS.build(ds_cfg)
         assert len(ds) > 0
         item = ds[0]

@@ -1,4 +1,12 @@
-"""Ball-tracking inference on raw videos or tennis clip folders.
+"""Inference entry point for every mmsport task, chosen by the config's model.
+
+* a ball-tracking model (below);
+* a ball-action spotting model: ``tools/inference_spotting.py`` (a raw match
+  video or a SoccerNet root -> spots JSON/CSV, raw scores);
+* a re-identification model: ``tools/reid/match_crops.py`` (a folder of crops
+  matched against a saved gallery: ``--gallery fold0/gallery.npz``).
+
+Ball-tracking inference on raw videos or tennis clip folders:
 
     python tools/inference.py CONFIG CHECKPOINT INPUT [INPUT ...] --out-dir DIR
         [--nproc N] [--vis] [--device cpu|cuda] [--batch-size 16]
@@ -165,7 +173,35 @@ def _process_in_worker(args):
     return process_item(*args)
 
 
+SPOTTING_MODELS = ('SlowFusionStacker', 'EarlyFusion2D')
+REID_MODELS = ('ArcFaceTripletReID', )
+
+
+def _delegate(argv):
+    """Run the task's own tool when the config is not a ball-tracking one; None otherwise."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv or argv[0].startswith('-') or not os.path.isfile(argv[0]):
+        return None
+    from mmengine.config import Config
+    model_type = str(Config.fromfile(argv[0]).model.get('type', ''))
+    import importlib.util
+    tools = os.path.dirname(os.path.abspath(__file__))
+    if model_type in SPOTTING_MODELS:
+        path = os.path.join(tools, 'inference_spotting.py')
+    elif model_type in REID_MODELS:
+        path = os.path.join(tools, 'reid', 'match_crops.py')
+    else:
+        return None
+    spec = importlib.util.spec_from_file_location('_mmsport_task_inference', path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.main(argv)
+
+
 def main(argv=None):
+    delegated = _delegate(argv)
+    if delegated is not None:
+        return delegated
     args = parse_args(argv)
     from mmengine.logging import MMLogger
     from mmengine.utils import ProgressBar

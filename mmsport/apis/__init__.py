@@ -1,9 +1,12 @@
 from .ball_tracking import BallTrackStreamer, init_tracker, tracker_io_settings
 from .inference import init_model
+from .reid import (CropReadError, extract_embeddings, list_crops, load_gallery,
+                   save_gallery)
 from .spotting import (SpottingStreamer, load_raw_scores, raw_scores_path, save_raw_scores,
                        spotting_io_settings)
 from .video_io import ClipFrames, VideoFrames, VideoReadError, open_frames
 
 __all__ = ['BallTrackStreamer', 'init_tracker', 'tracker_io_settings', 'ClipFrames',
            'VideoFrames', 'VideoReadError', 'open_frames', 'SpottingStreamer', 'init_model',
-           'load_raw_scores', 'raw_scores_path', 'save_raw_scores', 'spotting_io_settings']
+           'load_raw_scores', 'raw_scores_path', 'save_raw_scores', 'spotting_io_settings',
+           'CropReadError', 'extract_embeddings', 'list_crops', 'load_gallery', 'save_gallery']

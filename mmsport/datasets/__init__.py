@@ -1,8 +1,13 @@
+from .basketball_reid_dataset import BasketballReIDDataset
+from .recognition_datasets import RawframeCatDataset, VideoCatDataset
+from .reid_folds import ReIDFoldError
 from .soccernet_ball_dataset import SoccerNetBallDataset, SoccerWindowSampler
 from .soccernet_io import SoccerNetDataError
 from .tennis_ball_dataset import TennisBallDataset
 from .tennis_io import TennisDataError
 from .transforms import *  # noqa: F401,F403
 
-__all__ = ['TennisBallDataset', 'TennisDataError', 'SoccerNetBallDataset',
-           'SoccerWindowSampler', 'SoccerNetDataError']
+__all__ = ['BasketballReIDDataset', 'ReIDFoldError', 'RawframeCatDataset', 'VideoCatDataset',
+           'TennisBallDataset', 'TennisDataError', 'SoccerNetBallDataset', 'SoccerWindowSampler',
+           'SoccerNetDataError']
+from .samplers import *  # noqa: F401,F403

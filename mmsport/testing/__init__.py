@@ -4,3 +4,6 @@ __all__ = ['make_tiny_tennis_data', 'tiny_tennis_cfg']
 from .soccer import make_tiny_soccer_data  # noqa: E402
 
 __all__ += ['make_tiny_soccer_data']
+from .reid import make_tiny_reid_data  # noqa: E402
+
+__all__ += ['make_tiny_reid_data']
