@@ -10,7 +10,7 @@ N="${1:?usage: bash inference.sh N [TASK]}"
 shift
 PY="${PYTHON:-$ROOT/.venv/bin/python}"
 [ -x "$PY" ] || { echo "inference.sh: $PY not found; run 'bash install.sh' first" >&2; exit 1; }
-ALL_TASKS=(tennis ball_action reid)
+ALL_TASKS=(tennis ball_action reid recognition)
 
 last_ckpt() {  # last_ckpt WORK_DIR
   [ -f "$1/last_checkpoint" ] || { echo "inference.sh: no checkpoint in $1; run 'bash train.sh' first" >&2; exit 1; }
@@ -50,6 +50,39 @@ task_reid() {
   last_ckpt work_dirs/reid/fold0 >/dev/null
   echo "==> [reid] open-set inference over the folds (N=$N), ensemble -> work_dirs/reid/submission.csv"
   "$PY" tools/reid/inference_cv.py work_dirs/reid --data-root data/reid --nproc "$N"
+}
+
+test_dump() {  # test_dump CONFIG WORK_DIR DUMP: N processes through tools/dist_test.sh
+  local ckpt
+  ckpt="$(last_ckpt "$2")"
+  if [ "$N" -gt 1 ]; then
+    PYTHON="$PY" bash tools/dist_test.sh "$1" "$ckpt" "$N" --dump "$3" --work-dir "$2/test"
+  else
+    "$PY" tools/test.py "$1" "$ckpt" --dump "$3" --work-dir "$2/test"
+  fi
+}
+
+task_recognition() {
+  # The seed's inference.sh: both classifiers and the detector over the test set, then the
+  # weighted ensemble, detector fusion and the submission CSV (data/recognition/results/final.csv).
+  local root=data/recognition res=data/recognition/results
+  mkdir -p "$res"
+  echo "==> [recognition] model1 / model2 / detector on the test set ($N process(es))"
+  test_dump configs/recognition/tsm_r18_heavyaug_8xb8-1x1x8-60e_actionrec-synthetic-64x64.py \
+    work_dirs/recognition/model1 "$res/model1.pkl"
+  test_dump configs/recognition/tsm_r18_heavyaug-oversample_8xb8-1x1x8-60e_actionrec-synthetic-64x64.py \
+    work_dirs/recognition/model2 "$res/model2.pkl"
+  test_dump configs/detection/faster-rcnn_r18_fpn_4e_actionrec-synthetic-320x240.py \
+    work_dirs/recognition/detector "$res/det_results.pkl"
+  echo "==> [recognition] ensemble + detector fusion -> $res/final.csv"
+  local labels=()
+  [ -f "$root/test_labels.csv" ] && labels=(--labels "$root/test_labels.csv")
+  "$PY" tools/postprocess/ensemble.py --results "$res/model1.pkl" "$res/model2.pkl" \
+    --weights 0.5 0.5 --test-list "$root/lists/test_list_rawframes.txt" \
+    --classes "$root/classes.txt" --sample-submission "$root/sample_submission.csv" \
+    --det-results "$res/det_results.pkl" --det-ann "$root/lists/test_detect.json" \
+    --categories ball person --fusion-config configs/recognition/fusion_ball-evidence_actionrec-synthetic.py \
+    --scores-out "$res/final_scores.npz" --out "$res/final.csv" "${labels[@]}"
 }
 
 TASKS=("${@:-${ALL_TASKS[@]}}")

@@ -10,7 +10,7 @@ cd "$ROOT"
 PY="${PYTHON:-$ROOT/.venv/bin/python}"
 [ -x "$PY" ] || { echo "train.sh: $PY not found; run 'bash install.sh' first" >&2; exit 1; }
 GPUS="${GPUS:-1}"
-ALL_TASKS=(tennis ball_action reid)
+ALL_TASKS=(tennis ball_action reid recognition)
 
 train_cfg() {  # train_cfg CONFIG WORK_DIR
   if [ "$GPUS" -gt 1 ]; then
@@ -48,6 +48,25 @@ task_reid() {
   echo "==> [reid] 5-fold open-set CV: $cfg (fold metadata: work_dirs/reid/fold_metadata)"
   "$PY" tools/reid/train_cv.py "$cfg" --work-dir work_dirs/reid --gpus "$GPUS"
   echo "==> [reid] done; submission: bash inference.sh 1 reid"
+}
+
+task_recognition() {
+  # The seed's train.sh: model1 (TSM, heavy aug), model2 (TSM, oversampled), model3 (detector).
+  local root=data/recognition
+  echo "==> [recognition] synthetic videos (skipped where they exist): $root"
+  "$PY" tools/data/recognition/make_synthetic.py --out "$root" --test 60
+  echo "==> [recognition] rawframes (finished videos are skipped)"
+  "$PY" tools/data/extract_frames.py "$root/videos/train" "$root/rawframes/train" --num-workers 2
+  "$PY" tools/data/extract_frames.py "$root/videos/test" "$root/rawframes/test" --num-workers 2
+  echo "==> [recognition] fold lists + COCO json"
+  "$PY" tools/data/recognition/preprocess.py --data-root "$root"
+  train_cfg configs/recognition/tsm_r18_heavyaug_8xb8-1x1x8-60e_actionrec-synthetic-64x64.py \
+    work_dirs/recognition/model1
+  train_cfg configs/recognition/tsm_r18_heavyaug-oversample_8xb8-1x1x8-60e_actionrec-synthetic-64x64.py \
+    work_dirs/recognition/model2
+  train_cfg configs/detection/faster-rcnn_r18_fpn_4e_actionrec-synthetic-320x240.py \
+    work_dirs/recognition/detector
+  echo "==> [recognition] done; leaderboard CSV: bash inference.sh 1 recognition"
 }
 
 TASKS=("${@:-${ALL_TASKS[@]}}")

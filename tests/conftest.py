@@ -27,6 +27,13 @@ def tiny_reid_root(tmp_path_factory):
     return make_tiny_reid_data(str(tmp_path_factory.mktemp('reid')))
 
 
+@pytest.fixture(scope='session')
+def tiny_recognition_root(tmp_path_factory):
+    """A tiny synthetic action-recognition set (20 train / 6 test videos of 64x48, 2 folds)."""
+    from mmsport.testing import make_tiny_recognition_data
+    return make_tiny_recognition_data(str(tmp_path_factory.mktemp('recognition')))
+
+
 @pytest.fixture(autouse=True)
 def _mmsport_scope():
     from mmengine.registry import init_default_scope

@@ -16,10 +16,29 @@ def test_there_are_configs():
     assert CONFIGS
 
 
+def _reroot(obj, old, new):
+    """Copy of a config value with every string starting with ``old`` re-rooted at ``new``."""
+    if isinstance(obj, str):
+        return new + obj[len(old):] if obj.startswith(old) else obj
+    if isinstance(obj, dict):
+        return type(obj)({k: _reroot(v, old, new) for k, v in obj.items()})
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_reroot(v, old, new) for v in obj)
+    return obj
+
+
+RECOGNITION_DATASETS = ('RawframeDataset', 'RawframeCatDataset', 'ClassBalancedDataset',
+                        'CocoDataset')
+
+
 @pytest.mark.parametrize('path', CONFIGS, ids=[os.path.relpath(p, REPO) for p in CONFIGS])
-def test_config_builds(path, tiny_tennis_root, tiny_soccer_root, tiny_reid_root, tmp_path):
+def test_config_builds(path, tiny_tennis_root, tiny_soccer_root, tiny_reid_root,
+                       tiny_recognition_root, tmp_path):
     cfg = Config.fromfile(path)
     assert cfg.default_scope == 'mmsport'
+    if 'model' not in cfg:  # a post-processing config (e.g. detector fusion rules)
+        assert MODELS.build(cfg.fusion) is not None
+        return
     model = MODELS.build(cfg.model)
     assert sum(p.numel() for p in model.parameters()) > 0
     for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
@@ -31,6 +50,8 @@ def test_config_builds(path, tiny_tennis_root, tiny_soccer_root, tiny_reid_root,
             if ds_cfg.get('label_file', 'Labels-ball.json') != 'Labels-ball.json':
                 continue  # no synthetic Labels-v2.json data yet (issue #6 adds it)
             ds_cfg.update(data_root=tiny_soccer_root, games=None, oof_dir=None)
+        elif ds_cfg.type in RECOGNITION_DATASETS:
+            ds_cfg = _reroot(ds_cfg, 'data/recognition', tiny_recognition_root)
         elif ds_cfg.type == 'BasketballReIDDataset':
             ds_cfg.update(data_root=tiny_reid_root, fold_dir=str(tmp_path / 'folds'),
                           num_folds=2)
@@ -40,5 +61,5 @@ def test_config_builds(path, tiny_tennis_root, tiny_soccer_root, tiny_reid_root,
         assert 'inputs' in item and 'data_samples' in item
     evaluator = cfg.val_evaluator
     for e in (evaluator if isinstance(evaluator, list) else [evaluator]):
-        METRICS.build(e)
+        METRICS.build(_reroot(e, 'data/recognition', tiny_recognition_root))
     assert 'metrics' not in evaluator  # mmengine would read it as a custom Evaluator

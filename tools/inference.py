@@ -4,7 +4,9 @@
 * a ball-action spotting model: ``tools/inference_spotting.py`` (a raw match
   video or a SoccerNet root -> spots JSON/CSV, raw scores);
 * a re-identification model: ``tools/reid/match_crops.py`` (a folder of crops
-  matched against a saved gallery: ``--gallery fold0/gallery.npz``).
+  matched against a saved gallery: ``--gallery fold0/gallery.npz``);
+* an action recognizer: ``tools/recognition/classify_video.py`` (raw videos -> class
+  scores JSON, optionally fused with a detector).
 
 Ball-tracking inference on raw videos or tennis clip folders:
 
@@ -175,6 +177,7 @@ def _process_in_worker(args):
 
 SPOTTING_MODELS = ('SlowFusionStacker', 'EarlyFusion2D')
 REID_MODELS = ('ArcFaceTripletReID', )
+RECOGNITION_MODELS = ('Recognizer2D', 'Recognizer3D')
 
 
 def _delegate(argv):
@@ -190,6 +193,8 @@ def _delegate(argv):
         path = os.path.join(tools, 'inference_spotting.py')
     elif model_type in REID_MODELS:
         path = os.path.join(tools, 'reid', 'match_crops.py')
+    elif model_type in RECOGNITION_MODELS:
+        path = os.path.join(tools, 'recognition', 'classify_video.py')
     else:
         return None
     spec = importlib.util.spec_from_file_location('_mmsport_task_inference', path)

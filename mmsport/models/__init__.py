@@ -5,3 +5,5 @@ from .postprocess import *  # noqa: F401,F403
 from .recognizers import *  # noqa: F401,F403
 from .task_modules import *  # noqa: F401,F403
 from .trackers import *  # noqa: F401,F403
+from .reid import *  # noqa: F401,F403
+from .fusion import *  # noqa: F401,F403
