@@ -30,14 +30,14 @@ task_tennis() {
 task_ball_action() {
   # Streams every half of the held-out synthetic game, writes raw scores, then the
   # submission (results_spotting.json per game + zip) and scores it (mAP@1).
-  # One process: N does not apply to this task yet.
+  # N processes score the game-halves (two halves here: at most 2 are busy).
   local cfg=configs/ball_action/slowfusion_effv2b0_adamw-6e_soccer-synthetic-160x96.py
   local game="spain_laliga/2021-2022/2021-08-11 - Eastgate 0 - 2 Riverside"
   local ckpt out=work_dirs/ball_action
   ckpt="$(last_ckpt work_dirs/ball_action)"
   echo "==> [ball_action] inference (flip TTA): data/soccer/$game -> $out/raw_scores"
   "$PY" tools/inference_spotting.py "$cfg" "$ckpt" data/soccer --games "$game" \
-      --out-dir "$out/raw_scores" --flip-tta
+      --out-dir "$out/raw_scores" --flip-tta --nproc "$N"
   echo "==> [ball_action] submission: $out/submission (+ results_spotting.zip, timelines)"
   "$PY" tools/postprocess/spotting_submission.py "$out/raw_scores" --out-dir "$out/submission" \
       --config "$cfg" --plot-dir "$out/timelines"
@@ -72,7 +72,7 @@ task_recognition() {
     work_dirs/recognition/model1 "$res/model1.pkl"
   test_dump configs/recognition/tsm_r18_heavyaug-oversample_8xb8-1x1x8-60e_actionrec-synthetic-64x64.py \
     work_dirs/recognition/model2 "$res/model2.pkl"
-  test_dump configs/detection/faster-rcnn_r18_fpn_4e_actionrec-synthetic-320x240.py \
+  test_dump configs/detection/faster-rcnn_r18_fpn_2e_actionrec-synthetic-320x240.py \
     work_dirs/recognition/detector "$res/det_results.pkl"
   echo "==> [recognition] ensemble + detector fusion -> $res/final.csv"
   local labels=()

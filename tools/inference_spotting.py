@@ -3,7 +3,7 @@
     python tools/inference_spotting.py CONFIG CHECKPOINT VIDEO_OR_DATA_ROOT --out-dir DIR
         [--flip-tta] [--folds CKPT ...] [--device cpu|cuda] [--batch-size 16]
         [--stride 1] [--input-size W H] [--sigma 3 --height 0.2 --distance 15]
-        [--label-file Labels-ball.json] [--skip-existing] [--plot]
+        [--label-file Labels-ball.json] [--skip-existing] [--plot] [--nproc N]
 
 A video file (any length and resolution) gives ``DIR/<stem>_raw_scores.npz``
 (per-frame scores (T, C) + meta), ``DIR/<stem>_spots.json`` (SoccerNet
@@ -12,7 +12,8 @@ plus ``DIR/<stem>_timeline.png`` with ``--plot``.
 
 A data root (``<league>/<season>/<game>/{1_720p.mkv, 2_720p.mkv}``, labels
 optional) gives ``DIR/<game>/<half>_raw_scores.npz`` for every game-half, the
-input of ``tools/postprocess/spotting_submission.py``. A corrupt or missing
+input of ``tools/postprocess/spotting_submission.py``; ``--nproc N`` scores the
+game-halves in N processes. A corrupt or missing
 video is reported and skipped; the exit status is 1 if any failed.
 
 Every half is decoded once; CHECKPOINT and the ``--folds`` checkpoints (same
@@ -52,7 +53,25 @@ def parse_args(argv=None):
     p.add_argument('--skip-existing', action='store_true',
                    help='data root: keep game-halves whose npz already exists')
     p.add_argument('--plot', action='store_true', help='video: also write a timeline PNG')
+    p.add_argument('--nproc', type=int, default=1,
+                   help='data root: N processes, each scoring every N-th game-half')
+    p.add_argument('--shard', type=int, nargs=2, metavar=('K', 'N'), help=argparse.SUPPRESS)
     return p.parse_args(argv)
+
+
+def run_sharded(argv, nproc, logger):
+    """Run this script in ``nproc`` processes (``--shard k nproc``); worst exit status."""
+    import subprocess
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if '--nproc' in argv:
+        i = argv.index('--nproc')
+        del argv[i:i + 2]
+    env = dict(os.environ, OMP_NUM_THREADS=str(max(1, (os.cpu_count() or 1) // nproc)))
+    procs = [subprocess.Popen([sys.executable, os.path.abspath(__file__), *argv, '--shard',
+                               str(k), str(nproc)], env=env) for k in range(nproc)]
+    codes = [p.wait() for p in procs]
+    logger.info(f'{nproc} processes finished with exit codes {codes}')
+    return max(codes)
 
 
 def build_streamer(args):
@@ -147,9 +166,15 @@ def run_root(streamer, io, args, logger):
     if args.games:
         keep = {os.path.normpath(g) for g in args.games}
         items = [it for it in items if os.path.normpath(it[0]) in keep]
+    if args.shard:
+        k, n = args.shard
+        items = items[k::n]
     failures = [(game, err) for game, _, _, err in items if err]
     items = [it for it in items if not it[3]]
     if not items:
+        if args.shard:
+            logger.info(f'shard {args.shard[0]}/{args.shard[1]}: nothing to do')
+            return 1 if failures else 0
         logger.error(f'{args.input}: no game videos found')
         return 1
     logger.info(f'{len(items)} game-half video(s) under {args.input}')
@@ -186,6 +211,8 @@ def main(argv=None):
     if not os.path.exists(args.input):
         logger.error(f'{args.input}: no such video file or data root')
         return 1
+    if args.nproc > 1 and os.path.isdir(args.input) and not args.shard:
+        return run_sharded(argv, args.nproc, logger)
     streamer, io = build_streamer(args)
     logger.info(f'{1 + len(args.folds)} model(s), window {io["num_frames"]} x step '
                 f'{io["frame_step"]}, input {io["input_size"]}, stride {io["stride"]}, '

@@ -209,3 +209,21 @@ def test_timeline_plot(tmp_path):
     plot_spotting_timeline(scores[:10], None, [], BALL_CLASSES_2023, 25, str(tmp_path / 'b.png'))
     with pytest.raises(ValueError):
         plot_spotting_timeline(scores, None, [], ('PASS', ), 25, str(tmp_path / 'c.png'))
+
+
+def test_inference_nproc_shards_the_halves(soccer_root, model_files, tmp_path):
+    cfg, (ckpt, _) = model_files
+    outs = {}
+    for n in (1, 2):
+        out = tmp_path / f'raw{n}'
+        r = subprocess.run([sys.executable, os.path.join(REPO, 'tools', 'inference_spotting.py'),
+                            cfg, ckpt, str(soccer_root), '--out-dir', str(out), '--stride', '2',
+                            '--nproc', str(n)], capture_output=True, text=True,
+                           env=dict(os.environ, OMP_NUM_THREADS='1'))
+        assert r.returncode == 0, (r.stdout + r.stderr)[-3000:]
+        outs[n] = out
+    game = list_games(str(soccer_root))[0]
+    for half in (1, 2):
+        a, _ = load_raw_scores(raw_scores_path(str(outs[1]), game, half))
+        b, _ = load_raw_scores(raw_scores_path(str(outs[2]), game, half))
+        np.testing.assert_allclose(a, b, atol=1e-5)

@@ -14,7 +14,7 @@ val_games = None
 train_pipeline = [
     dict(type='LoadSoccerWindow'),
     dict(type='SoccerWindowTarget'),
-    dict(type='RandomHorizontalFlipWindow', prob=0.5),
+    # the left-right flip happens on the device: model.data_preprocessor.augment
     dict(type='PackSoccerWindowInputs'),
 ]
 test_pipeline = [
@@ -41,8 +41,9 @@ val_dataloader = dict(
                  val_stride=frame_step, games=val_games, pipeline=test_pipeline))
 test_dataloader = val_dataloader
 
-# Per-frame scores -> Gaussian smoothing -> find_peaks -> SoccerNet mAP@1 (and tight a-mAP)
+# Per-frame scores -> Gaussian smoothing -> find_peaks -> SoccerNet mAP@1 (and tight a-mAP).
+# The key is 'tolerances', not 'metrics': mmengine reads 'metrics' as a custom Evaluator.
 val_evaluator = dict(type='SpottingMAPMetric', data_root=data_root, label_file='Labels-ball.json',
-                     classes=classes, fps=25, tolerances=('at1', 'tight'),  # not 'metrics': mmengine reads that key as a custom Evaluator
+                     classes=classes, fps=25, tolerances=('at1', 'tight'),
                      postprocess=dict(sigma=3, height=0.2, distance=15))
 test_evaluator = val_evaluator

@@ -7,7 +7,9 @@ model = dict(
     num_frames=15,
     stack_size=3,
     pretrained_2d=None,
-    data_preprocessor=dict(type='GrayFramesPreprocessor', pad_size_divisor=32),
+    # training augmentation runs on the device, on the whole batch (a GPU, not the workers)
+    data_preprocessor=dict(type='GrayFramesPreprocessor', pad_size_divisor=32,
+                           augment=dict(flip_prob=0.5)),
     num_3d_features=192,
     num_3d_blocks=4,
     expand_ratio_3d=3,
