@@ -17,8 +17,11 @@ contact), SHOT (from < 30 m, caught by the keeper), OUT (a PASS whose ball
 crosses a touchline; OUT on the first frame past it) and THROW IN (from above
 the head); the other 2024 classes are not generated. Events are >= 1 s apart.
 
-Deterministic for a ``--seed`` (one RNG per (seed, game, half)); videos go to a
-temp name then are renamed; a game whose Labels-ball.json exists is skipped.
+``--v2-events N`` (0: output unchanged) stages N SoccerNet-v2 events a half (v2_events.py)
+in ``Labels-v2.json``; the broadcast cuts to each for a few s, dropping ball labels there.
+
+Deterministic for a ``--seed`` (one RNG per (seed, game, half)); videos and labels go to a
+temp name then are renamed (labels last); a game whose Labels-ball.json exists is skipped.
 """
 import argparse
 import datetime
@@ -27,26 +30,33 @@ import json
 import os
 import sys
 
-import cv2
 import numpy as np
 
-_IO = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'mmsport',
-                   'datasets', 'soccernet_io.py')
-_spec = importlib.util.spec_from_file_location('mmsport_soccernet_io_standalone', _IO)
-snio = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(snio)  # pure module: keeps this script free of torch imports
+_HERE = os.path.dirname(os.path.abspath(__file__))
 
-L, W, MARGIN, VIEW_W, G = 105.0, 68.0, 6.0, 42.0, 9.81
-SALT = 0x50CCE2
+
+def _load(key, path):
+    """Import a module by path once (tools are not a package; keeps torch out)."""
+    if key not in sys.modules:
+        spec = importlib.util.spec_from_file_location(key, path)
+        sys.modules[key] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules[key])
+    return sys.modules[key]
+
+
+snio = _load('mmsport_soccernet_io_standalone',
+             os.path.join(_HERE, '..', '..', '..', 'mmsport', 'datasets', 'soccernet_io.py'))
+render = _load('mmsport_soccer_render', os.path.join(_HERE, 'render.py'))
+v2 = _load('mmsport_soccer_v2_events', os.path.join(_HERE, 'v2_events.py'))
+
+L, W, G = render.L, render.W, 9.81
+SALT, V2_SALT = 0x50CCE2, 0x5C2
 FORMATION = np.array([[.03, .5], [.2, .15], [.2, .38], [.2, .62], [.2, .85], [.42, .12],
                       [.42, .38], [.42, .62], [.42, .88], [.62, .35], [.62, .65]])
 LEAGUES = [('england_epl', '2022-2023'), ('spain_laliga', '2021-2022')]
 TEAMS = ['Northfield', 'Riverside', 'Harbour City', 'Old Town', 'Westbrook', 'Kingsport',
          'Lakeside', 'Eastgate']
-KITS = [(40, 40, 200), (200, 90, 30), (235, 235, 235), (40, 210, 240), (35, 35, 35),
-        (160, 60, 150)]  # BGR
-GK_KITS = [(0, 140, 255), (180, 105, 255)]
-GRASS = [(60, 140, 55), (50, 125, 70), (70, 150, 60)]
+KITS, GK_KITS, GRASS = render.KITS, render.GK_KITS, render.GRASS
 
 
 class HalfSim:
@@ -67,7 +77,7 @@ class HalfSim:
         self.wander = np.zeros((22, 2))
         self.ball = np.zeros((n_frames, 3))
         self.players = np.zeros((n_frames, 22, 2))
-        self.events, self.t = [], 0
+        self.events, self.t, self.scene = [], 0, None
 
     def side(self, team):
         return 'left' if self.dirs[team * 11] > 0 else 'right'
@@ -226,10 +236,15 @@ class HalfSim:
         return self
 
 
-def ground_truth(seed, game, half, n_frames, fps=25.0, classes='2023'):
-    """The simulated half the generator renders for (seed, game, half)."""
+def ground_truth(seed, game, half, n_frames, fps=25.0, classes='2023', v2_events=0):
+    """The simulated half rendered for (seed, game, half); ``sim.scene`` stages
+    ``v2_events`` v2 events (own RNG: the play outside their windows is unchanged)."""
     rng = np.random.default_rng([seed, SALT, game, half])
-    return HalfSim(rng, n_frames, fps, half, extra=str(classes) == '2024').simulate()
+    sim = HalfSim(rng, n_frames, fps, half, extra=str(classes) == '2024').simulate()
+    if v2_events:
+        rng = np.random.default_rng([seed, SALT, game, half, V2_SALT])
+        sim.scene = v2.Scene(sim, v2.schedule(rng, n_frames, fps, v2_events), rng)
+    return sim
 
 
 def game_meta(seed, game):
@@ -245,115 +260,52 @@ def game_meta(seed, game):
     return f'{league}/{season}/{name}', kits, GRASS[int(rng.integers(len(GRASS)))]
 
 
-def draw_pitch(width, grass):
-    """Whole pitch (plus margin) at the render scale; returns (image, px per metre)."""
-    s = width / VIEW_W
-    img = np.empty((int((W + 2 * MARGIN) * s), int((L + 2 * MARGIN) * s), 3), np.uint8)
-    img[:] = np.array(grass) * 0.8
-    for k in range(20):  # mowing stripes
-        x0, x1 = (MARGIN + k * L / 20) * s, (MARGIN + (k + 1) * L / 20) * s
-        shade = np.array(grass) * (1.0 if k % 2 else 0.9)
-        img[int(MARGIN * s):int((MARGIN + W) * s), int(x0):int(x1)] = shade
-    th = max(1, int(round(0.12 * s)))
-
-    def p(x, y):
-        return int(round((x + MARGIN) * s)), int(round((y + MARGIN) * s))
-
-    white = (235, 235, 235)
-    cv2.rectangle(img, p(0, 0), p(L, W), white, th)
-    cv2.line(img, p(L / 2, 0), p(L / 2, W), white, th)
-    cv2.circle(img, p(L / 2, W / 2), int(9.15 * s), white, th, cv2.LINE_AA)
-    for x, sg in ((0.0, 1), (L, -1)):
-        cv2.rectangle(img, p(x, W / 2 - 20.15), p(x + sg * 16.5, W / 2 + 20.15), white, th)
-        cv2.rectangle(img, p(x, W / 2 - 9.15), p(x + sg * 5.5, W / 2 + 9.15), white, th)
-        cv2.circle(img, p(x + sg * 11, W / 2), th, white, -1)
-        cv2.rectangle(img, p(x, W / 2 - 3.66), p(x - sg * 2.0, W / 2 + 3.66), white, th + 1)
-    noise = np.random.default_rng(0).normal(0, 3, img.shape)
-    return np.clip(img + noise, 0, 255).astype(np.uint8), s
+def annotation(half, t, label, team, fps):
+    """One label-file entry for frame ``t`` of ``half``."""
+    pos = snio.frame_to_position_ms(t, fps)
+    return {'gameTime': snio.game_time(half, pos), 'label': label, 'position': str(pos),
+            'team': team, 'visibility': 'visible'}
 
 
-def render_half(sim, path, width, height, kits, grass, fps):
-    """Encode the simulated half to ``path`` (H.264, -g 25) via a temp file."""
-    import imageio_ffmpeg
-    bg, s = draw_pitch(width, grass)
-    cam = sim.ball[0, :2].copy()
-    colours = [kits[2]] + [kits[0]] * 10 + [kits[3]] + [kits[1]] * 10
+def write_json(path, obj):
+    """Write ``obj`` atomically (temp name, then ``os.replace``)."""
     tmp = path + '.tmp'
-    fmt = 'mp4' if path.endswith('.mp4') else 'matroska'
-    writer = imageio_ffmpeg.write_frames(
-        tmp, (width, height), pix_fmt_in='bgr24', fps=fps, codec='libx264', quality=None,
-        macro_block_size=2, ffmpeg_log_level='error',
-        output_params=['-g', '25', '-sc_threshold', '0', '-preset', 'ultrafast', '-crf',
-                       '23', '-f', fmt])
-    writer.send(None)
-    r_ball = max(1, int(round(0.2 * s)))
-    for t in range(sim.n):
-        cam += 0.15 * (sim.ball[t, :2] - cam)
-        ox = int(np.clip((cam[0] + MARGIN) * s - width / 2, 0, bg.shape[1] - width))
-        oy = int(np.clip((cam[1] + MARGIN) * s - height / 2, 0, bg.shape[0] - height))
-        img = bg[oy:oy + height, ox:ox + width].copy()
-        uv = (sim.players[t] + MARGIN) * s - (ox, oy)
-        bw, bh = max(1, int(0.45 * s)), max(3, int(1.8 * s))
-        for j in np.argsort(uv[:, 1]):
-            u, v = int(uv[j, 0]), int(uv[j, 1])
-            if -bw <= u < width + bw and 0 <= v < height + bh:
-                c = colours[j]
-                cv2.rectangle(img, (u - bw, v - bh), (u + bw, v - bh // 3), c, -1)
-                cv2.rectangle(img, (u - bw, v - bh // 3), (u + bw, v), [x // 3 for x in c], -1)
-                cv2.circle(img, (u, v - bh), max(1, bw - 1), (140, 170, 210), -1)
-        bx, by, bz = sim.ball[t]
-        u, v = (bx + MARGIN) * s - ox, (by + MARGIN) * s - oy
-        if bz > 0.1:
-            cv2.circle(img, (int(u), int(v)), r_ball, (30, 70, 30), -1)
-        r = int(round(r_ball * (1 + bz / 6)))
-        cv2.circle(img, (int(u), int(v - bz * s)), r, (250, 250, 250), -1, cv2.LINE_AA)
-        writer.send(np.ascontiguousarray(img).tobytes())
-    writer.close()
+    with open(tmp, 'w') as f:
+        json.dump(obj, f, indent=4)
     os.replace(tmp, path)
-
-
-def verify_video(path, n_frames):
-    """Re-open with decord and cv2; raise if the frame count is off."""
-    import decord
-    n, cap = len(decord.VideoReader(path)), cv2.VideoCapture(path)
-    ok = cap.read()[0]
-    cap.release()
-    if n != n_frames or not ok:
-        raise RuntimeError(f'{path}: decord reads {n} frames (expected {n_frames}), '
-                           f'cv2 first frame ok={ok}')
 
 
 def make_game(out, game, a, done, total):
     """Render one game (skipped when its Labels-ball.json exists); returns its rel path."""
     rel, kits, grass = game_meta(a.seed, game)
     gdir = os.path.join(out, rel)
-    labels_path = os.path.join(gdir, 'Labels-ball.json')
+    labels_path, v2_path = (os.path.join(gdir, f) for f in ('Labels-ball.json', 'Labels-v2.json'))
     if os.path.exists(labels_path):
-        print(f'[{done}/{total}] {rel}: exists, skipped', flush=True)
+        stale = ' without Labels-v2.json (delete it to regenerate)' if a.v2_events and \
+            not os.path.exists(v2_path) else ''
+        print(f'[{done}/{total}] {rel}: exists{stale}, skipped', flush=True)
         return rel
     os.makedirs(gdir, exist_ok=True)
     n = int(round(a.seconds_per_half * a.fps))
     halves = [(1, 2 * n, '720p.mp4')] if a.one_video else \
         [(1, n, '1_720p.mkv'), (2, n, '2_720p.mkv')]
-    anns = []
+    anns, v2_anns = [], []
     for half, frames, name in halves:
-        sim = ground_truth(a.seed, game, half, frames, a.fps, a.classes)
+        sim = ground_truth(a.seed, game, half, frames, a.fps, a.classes, a.v2_per_video)
         path = os.path.join(gdir, name)
         if not os.path.exists(path):
-            render_half(sim, path, a.width, a.height, kits, grass, a.fps)
+            render.render_half(sim, path, a.width, a.height, kits, grass, a.fps)
         if a.verify:
-            verify_video(path, frames)
-        for t, label, team in sim.events:
-            pos = snio.frame_to_position_ms(t, a.fps)
-            anns.append({'gameTime': snio.game_time(half, pos), 'label': label,
-                         'position': str(pos), 'team': sim.side(team),
-                         'visibility': 'visible'})
-        print(f'[{done}/{total}] {rel}: {name} {frames} frames, {len(sim.events)} events',
+            render.verify_video(path, frames)
+        anns += [annotation(half, t, lab, sim.side(team), a.fps) for t, lab, team in sim.events]
+        v2_anns += [annotation(half, e.key, e.kind, ('home', 'away')[e.team], a.fps)
+                    for e in (sim.scene.events if sim.scene else [])]
+        more = f', {len(sim.scene.events)} v2 events' if sim.scene else ''
+        print(f'[{done}/{total}] {rel}: {name} {frames} frames, {len(sim.events)} events{more}',
               flush=True)
-    tmp = labels_path + '.tmp'
-    with open(tmp, 'w') as f:
-        json.dump({'UrlLocal': rel, 'annotations': anns}, f, indent=4)
-    os.replace(tmp, labels_path)
+    if a.v2_events:
+        write_json(v2_path, {**v2.labels_header(rel), 'annotations': v2_anns})
+    write_json(labels_path, {'UrlLocal': rel, 'annotations': anns})
     return rel
 
 
@@ -371,9 +323,16 @@ def parse_args(argv=None):
                    help='2025 form: one 720p.mp4 per game, labels in half 1')
     p.add_argument('--no-verify', dest='verify', action='store_false',
                    help='skip re-opening each video with decord/cv2')
+    p.add_argument('--v2-events', type=int, default=0, metavar='N',
+                   help='SoccerNet-v2 events per half (2N in a --one-video video) written to '
+                        'Labels-v2.json; 0 (default) writes none')
     a = p.parse_args(argv)
     if a.width % 2 or a.height % 2 or a.width < 32 or a.height < 32:
         p.error(f'--width/--height must be even and >= 32, got {a.width}x{a.height}')
+    a.v2_per_video = a.v2_events * (2 if a.one_video else 1)
+    need = v2.min_half_seconds(a.v2_per_video, a.fps) / (2 if a.one_video else 1)
+    if a.v2_events < 0 or a.v2_events and a.seconds_per_half < need:
+        p.error(f'--v2-events {a.v2_events} needs --seconds-per-half >= {need:.1f}')
     return a
 
 
