@@ -54,7 +54,7 @@ task_recognition() {
   # The seed's train.sh: model1 (TSM, heavy aug), model2 (TSM, oversampled), model3 (detector).
   local root=data/recognition
   echo "==> [recognition] synthetic videos (skipped where they exist): $root"
-  "$PY" tools/data/recognition/make_synthetic.py --out "$root" --test 60
+  "$PY" tools/data/recognition/make_synthetic.py --out "$root" --train 160 --test 60
   echo "==> [recognition] rawframes (finished videos are skipped)"
   "$PY" tools/data/extract_frames.py "$root/videos/train" "$root/rawframes/train" --num-workers 2
   "$PY" tools/data/extract_frames.py "$root/videos/test" "$root/rawframes/test" --num-workers 2
@@ -64,7 +64,7 @@ task_recognition() {
     work_dirs/recognition/model1
   train_cfg configs/recognition/tsm_r18_heavyaug-oversample_8xb8-1x1x8-60e_actionrec-synthetic-64x64.py \
     work_dirs/recognition/model2
-  train_cfg configs/detection/faster-rcnn_r18_fpn_4e_actionrec-synthetic-320x240.py \
+  train_cfg configs/detection/faster-rcnn_r18_fpn_2e_actionrec-synthetic-320x240.py \
     work_dirs/recognition/detector
   echo "==> [recognition] done; leaderboard CSV: bash inference.sh 1 recognition"
 }

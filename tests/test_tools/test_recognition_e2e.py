@@ -13,7 +13,7 @@ from mmengine.config import Config
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CLS_CFG = ('configs/recognition/'
            'tsm_r18_heavyaug-oversample_8xb8-1x1x8-60e_actionrec-synthetic-64x64.py')
-DET_CFG = 'configs/detection/faster-rcnn_r18_fpn_4e_actionrec-synthetic-320x240.py'
+DET_CFG = 'configs/detection/faster-rcnn_r18_fpn_2e_actionrec-synthetic-320x240.py'
 FUSION_CFG = 'configs/recognition/fusion_ball-evidence_actionrec-synthetic.py'
 pytestmark = pytest.mark.slow
 
