@@ -2,7 +2,11 @@ from .ball_stack_transforms import (BallHeatmapTarget, LoadBallFrameStack, PackB
                                     RandomFlipBallStack)
 from .soccer_window_transforms import (LoadSoccerWindow, PackSoccerWindowInputs,
                                        RandomHorizontalFlipWindow, SoccerWindowTarget)
+from .soccer_clip_transforms import (LoadSoccerClip, LoadSoccerClipFeatures,
+                                     PackSoccerClipInputs, SoccerClipTargets)
 
 __all__ = ['LoadBallFrameStack', 'RandomFlipBallStack', 'BallHeatmapTarget', 'PackBallInputs',
            'LoadSoccerWindow', 'SoccerWindowTarget', 'RandomHorizontalFlipWindow',
            'PackSoccerWindowInputs']
+__all__ += ['LoadSoccerClip', 'LoadSoccerClipFeatures', 'SoccerClipTargets',
+            'PackSoccerClipInputs']
