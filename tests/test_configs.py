@@ -6,6 +6,7 @@ import pytest
 from mmengine.config import Config
 
 from mmsport.registry import DATASETS, METRICS, MODELS
+from mmsport.testing import reroot
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONFIGS = sorted(p for p in glob.glob(os.path.join(REPO, 'configs', '**', '*.py'),
@@ -14,17 +15,6 @@ CONFIGS = sorted(p for p in glob.glob(os.path.join(REPO, 'configs', '**', '*.py'
 
 def test_there_are_configs():
     assert CONFIGS
-
-
-def _reroot(obj, old, new):
-    """Copy of a config value with every string starting with ``old`` re-rooted at ``new``."""
-    if isinstance(obj, str):
-        return new + obj[len(old):] if obj.startswith(old) else obj
-    if isinstance(obj, dict):
-        return type(obj)({k: _reroot(v, old, new) for k, v in obj.items()})
-    if isinstance(obj, (list, tuple)):
-        return type(obj)(_reroot(v, old, new) for v in obj)
-    return obj
 
 
 RECOGNITION_DATASETS = ('RawframeDataset', 'RawframeCatDataset', 'ClassBalancedDataset',
@@ -51,7 +41,7 @@ def test_config_builds(path, tiny_tennis_root, tiny_soccer_root, tiny_reid_root,
                 continue  # no synthetic Labels-v2.json data yet (issue #6 adds it)
             ds_cfg.update(data_root=tiny_soccer_root, games=None, oof_dir=None)
         elif ds_cfg.type in RECOGNITION_DATASETS:
-            ds_cfg = _reroot(ds_cfg, 'data/recognition', tiny_recognition_root)
+            ds_cfg = reroot(ds_cfg, 'data/recognition', tiny_recognition_root)
         elif ds_cfg.type == 'BasketballReIDDataset':
             ds_cfg.update(data_root=tiny_reid_root, fold_dir=str(tmp_path / 'folds'),
                           num_folds=2)
@@ -61,5 +51,5 @@ def test_config_builds(path, tiny_tennis_root, tiny_soccer_root, tiny_reid_root,
         assert 'inputs' in item and 'data_samples' in item
     evaluator = cfg.val_evaluator
     for e in (evaluator if isinstance(evaluator, list) else [evaluator]):
-        METRICS.build(_reroot(e, 'data/recognition', tiny_recognition_root))
+        METRICS.build(reroot(e, 'data/recognition', tiny_recognition_root))
     assert 'metrics' not in evaluator  # mmengine would read it as a custom Evaluator

@@ -19,8 +19,7 @@ from torch.utils.data import Sampler
 
 from mmsport.registry import DATA_SAMPLERS, DATASETS
 from .soccernet_io import (BALL_CLASSES_2023, SoccerNetDataError,
-                           check_labels_against_videos, game_videos, list_games,
-                           read_labels)
+                           check_labels_against_videos, iter_game_labels)
 from .transforms import soccer_window_transforms  # noqa: F401  (registers its pipeline)
 
 
@@ -169,14 +168,10 @@ class SoccerNetBallDataset(BaseDataset):
     # ---------------------------------------------------------------- index
     def load_data_list(self) -> List[dict]:
         """One dict per half: game, half, video, n_frames, label_frames, label_classes."""
-        games = list_games(self.data_root, self.label_file) if self.games is None \
-            else list(self.games)
         data_list = []
-        for game in games:
-            gdir = os.path.join(self.data_root, game)
-            labels_path = os.path.join(gdir, self.label_file)
-            labels = read_labels(labels_path, self.classes, self.fps, self.skip_unknown_labels)
-            videos = game_videos(gdir)
+        for game, labels_path, labels, videos in iter_game_labels(
+                self.data_root, self.games, self.label_file, self.classes, self.fps,
+                self.skip_unknown_labels):
             n_frames = {h: self._count_frames(p) for h, p in videos.items()}
             check_labels_against_videos(labels, n_frames, labels_path)
             for half, video in sorted(videos.items()):

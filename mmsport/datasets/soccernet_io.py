@@ -17,7 +17,7 @@ import math
 import os
 import re
 import tempfile
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, Iterator, List, Optional, Sequence
 
 BALL_CLASSES_2023 = ('PASS', 'DRIVE')
 BALL_CLASSES_2024 = ('PASS', 'DRIVE', 'HEADER', 'HIGH PASS', 'OUT', 'CROSS', 'THROW IN',
@@ -188,6 +188,27 @@ def read_labels(path: str, classes: Sequence[str], fps: float = 25.0,
                         visibility=str(ann.get('visibility', 'visible')),
                         team=ann.get('team')))
     return out
+
+
+def iter_game_labels(root: str, games: Optional[Sequence[str]], label_file: str,
+                     classes: Sequence[str], fps: float = 25.0,
+                     skip_unknown: bool = False) -> Iterator[tuple]:
+    """Read the labels and find the half videos of each game.
+
+    Args:
+        root: the data root.
+        games: game paths relative to ``root``; None for every game folder holding
+            ``label_file``.
+        label_file, classes, fps, skip_unknown: see :func:`read_labels`.
+
+    Yields:
+        ``(game, labels_path, labels, videos)`` with ``videos`` = {half: path}.
+    """
+    for game in (list_games(root, label_file) if games is None else list(games)):
+        gdir = os.path.join(root, game)
+        labels_path = os.path.join(gdir, label_file)
+        labels = read_labels(labels_path, classes, fps, skip_unknown)
+        yield game, labels_path, labels, game_videos(gdir)
 
 
 def check_labels_against_videos(labels: Sequence[dict], n_frames_per_half: Dict[int, int],

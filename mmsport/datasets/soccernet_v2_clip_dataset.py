@@ -23,8 +23,8 @@ from mmengine.logging import MMLogger
 
 from mmsport.evaluation.functional.spotting import V2_CLASSES
 from mmsport.registry import DATASETS
-from .soccernet_io import (SoccerNetDataError, check_labels_against_videos, game_videos,
-                           list_games, position_to_frame, read_labels)
+from .soccernet_io import (SoccerNetDataError, check_labels_against_videos, iter_game_labels,
+                           position_to_frame)
 from .transforms.soccer_clip_transforms import half_timesteps
 from .transforms.soccer_window_transforms import open_video
 
@@ -113,14 +113,10 @@ class SoccerNetV2ClipDataset(BaseDataset):
     # ---------------------------------------------------------------- index
     def load_data_list(self) -> List[dict]:
         """One dict per half (see the class docstring); validates labels, videos, features."""
-        games = list_games(self.data_root, self.label_file) if self.games is None \
-            else list(self.games)
         data_list = []
-        for game in games:
-            gdir = os.path.join(self.data_root, game)
-            labels_path = os.path.join(gdir, self.label_file)
-            labels = read_labels(labels_path, self.classes, self.fps, self.skip_unknown_labels)
-            videos = game_videos(gdir)
+        for game, labels_path, labels, videos in iter_game_labels(
+                self.data_root, self.games, self.label_file, self.classes, self.fps,
+                self.skip_unknown_labels):
             meta = {h: self._video_meta(p) for h, p in videos.items()}
             # labels against the videos in source frames (exact), then at the sampling rate
             check_labels_against_videos(

@@ -7,6 +7,6 @@ __all__ += ['make_tiny_soccer_data']
 from .reid import make_tiny_reid_data  # noqa: E402
 
 __all__ += ['make_tiny_reid_data']
-from .recognition import make_tiny_recognition_data  # noqa: E402
+from .recognition import make_tiny_recognition_data, reroot  # noqa: E402
 
-__all__ += ['make_tiny_recognition_data']
+__all__ += ['make_tiny_recognition_data', 'reroot']

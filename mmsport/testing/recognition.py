@@ -14,6 +14,18 @@ def _tool(rel: str):
     return mod
 
 
+def reroot(obj, old: str, new: str):
+    """Copy of a config value with every string that starts with ``old`` re-rooted at ``new``
+    (e.g. a config's ``data/recognition/...`` paths moved to a tiny test set)."""
+    if isinstance(obj, str):
+        return new + obj[len(old):] if obj.startswith(old) else obj
+    if isinstance(obj, dict):
+        return type(obj)({k: reroot(v, old, new) for k, v in obj.items()})
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(reroot(v, old, new) for v in obj)
+    return obj
+
+
 def make_tiny_recognition_data(root: str, train: int = 20, test: int = 6, frames: int = 16,
                                folds: int = 2, seed: int = 0) -> str:
     """Generate a tiny set under ``root`` (64x48 videos), extract its rawframes and write the

@@ -10,6 +10,8 @@ import sys
 import pytest
 from mmengine.config import Config
 
+from mmsport.testing import reroot
+
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CLS_CFG = ('configs/recognition/'
            'tsm_r18_heavyaug-oversample_8xb8-1x1x8-60e_actionrec-synthetic-64x64.py')
@@ -25,19 +27,9 @@ def _run(*args):
     return r, r.stdout + r.stderr
 
 
-def _reroot(obj, old, new):
-    if isinstance(obj, str):
-        return new + obj[len(old):] if obj.startswith(old) else obj
-    if isinstance(obj, dict):
-        return type(obj)({k: _reroot(v, old, new) for k, v in obj.items()})
-    if isinstance(obj, (list, tuple)):
-        return type(obj)(_reroot(v, old, new) for v in obj)
-    return obj
-
-
 def _tiny_cfg(path, root, out, **train_cfg):
     cfg = Config.fromfile(os.path.join(REPO, path))
-    cfg = Config(_reroot(cfg.to_dict(), 'data/recognition', root))
+    cfg = Config(reroot(cfg.to_dict(), 'data/recognition', root))
     for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         cfg[name].update(num_workers=0, persistent_workers=False)
     cfg.train_dataloader.batch_size = 4
