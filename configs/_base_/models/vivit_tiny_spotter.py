@@ -3,7 +3,7 @@
 # multilabel head over the 17 SoccerNet-v2 classes. Training masks 25% of the timesteps in
 # tubes of 2 (learned mask token). Inputs: (T, 3, H, W) uint8 RGB frames per sample.
 # Set pretrained_spatial to the self-supervised stage's checkpoint for real data; the
-# distillation stage sets distill_dim=512 and loads teacher_feat (T, 512) per sample.
+# distillation stage sets distill_dim=512 and loads gt_features (T, 512) per sample.
 model = dict(
     type='ViViTSpotter',
     num_classes=17,

@@ -4,5 +4,6 @@ from .spotting_metric import SpottingMAPMetric, centre_scores_to_curve, spots_to
 __all__ = ['SiBaTrAccMetric', 'SpottingMAPMetric', 'centre_scores_to_curve',
            'spots_to_predictions']
 from .reid_metric import ReIDMetric  # noqa: E402
+from .window_spotting_metric import WindowSpottingMetric  # noqa: E402
 
-__all__ += ['ReIDMetric']
+__all__ += ['ReIDMetric', 'WindowSpottingMetric']

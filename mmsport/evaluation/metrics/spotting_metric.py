@@ -16,7 +16,8 @@ import numpy as np
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 
-from mmsport.datasets.soccernet_io import (frame_to_position_ms, game_time, read_labels)
+from mmsport.datasets.soccernet_io import (frame_to_position_ms, game_time, read_labels,
+                                           write_predictions_json)
 from mmsport.evaluation.functional.spotting import (DELTAS, average_map, labels_to_vectors,
                                                     predictions_to_vectors)
 from mmsport.models.postprocess import peak_spotting
@@ -118,6 +119,11 @@ class SpottingMAPMetric(BaseMetric):
         tolerances: keys of ``DELTAS``: 'at1'..'at5' (plain mAP at that
             tolerance), 'tight', 'loose' (average-mAP).
         postprocess: kwargs of :func:`peak_spotting` (sigma, height, distance).
+        raw_dir: optional folder: the raw (T, C) curve of every half goes to
+            ``<raw_dir>/<game>/<half>_raw_scores.npz`` (``tools/postprocess/
+            respot.py`` re-post-processes them without the model).
+        out_dir: optional folder: ``<out_dir>/<game>/results_spotting.json``
+            of the spots, the SoccerNet submission layout.
         collect_device: 'cpu' or 'gpu' for distributed collection.
         prefix: metric name prefix.
 
@@ -130,8 +136,8 @@ class SpottingMAPMetric(BaseMetric):
     def __init__(self, data_root: str, label_file: str = 'Labels-ball.json',
                  classes: Sequence[str] = ('PASS', 'DRIVE'), fps: float = 25.0,
                  tolerances: Sequence[str] = ('at1', 'tight'),
-                 postprocess: Optional[dict] = None,
-                 collect_device: str = 'cpu', prefix: Optional[str] = None):
+                 postprocess: Optional[dict] = None, raw_dir: Optional[str] = None,
+                 out_dir: Optional[str] = None, collect_device: str = 'cpu', prefix: Optional[str] = None):
         super().__init__(collect_device=collect_device, prefix=prefix)
         metrics = [tolerances] if isinstance(tolerances, str) else list(tolerances)
         unknown = [m for m in metrics if m not in DELTAS]
@@ -144,6 +150,7 @@ class SpottingMAPMetric(BaseMetric):
         self.metrics = metrics
         self.postprocess = dict(sigma=3.0, height=0.2, distance=15)
         self.postprocess.update(postprocess or {})
+        self.raw_dir, self.out_dir = raw_dir, out_dir
 
     def process(self, data_batch, data_samples: Sequence) -> None:
         """Keep ``(game, half, frame, n_frames, pred_score (C,))`` of every window."""
@@ -156,6 +163,26 @@ class SpottingMAPMetric(BaseMetric):
                 game=str(_field(s, 'game')), half=int(_field(s, 'half')),
                 frame=int(_field(s, 'frame')), n_frames=None if n is None else int(n),
                 pred_score=np.asarray(score, dtype=np.float32).reshape(-1)))
+
+    def half_curve(self, rows: List[dict]) -> np.ndarray:
+        """(n_frames, C) score curve of a half from its ``process`` rows (window centres)."""
+        frames = np.array([r['frame'] for r in rows])
+        scores = np.stack([r['pred_score'] for r in rows])  # (N, C)
+        n_frames = max([frames.max() + 1] + [r['n_frames'] for r in rows
+                                             if r['n_frames'] is not None])
+        return centre_scores_to_curve(frames, scores, int(n_frames))
+
+    def spot(self, curve: np.ndarray) -> List[Tuple[int, int, float]]:
+        """(T, C) curve -> ``(frame, class_index, confidence)`` spots (peak picking)."""
+        return peak_spotting(curve, **self.postprocess)
+
+    def save_half(self, game: str, half: int, curve: np.ndarray) -> None:
+        """Write the raw curve to ``raw_dir`` (when set), as the inference tools do."""
+        if self.raw_dir:
+            from mmsport.apis.spotting import raw_scores_path, save_raw_scores
+            save_raw_scores(raw_scores_path(self.raw_dir, game, half), curve,
+                            dict(game=game, half=int(half), classes=list(self.classes),
+                                 fps=self.fps, n_frames=len(curve)))
 
     def _targets(self, game: str) -> Tuple[np.ndarray, np.ndarray]:
         path = os.path.join(self.data_root, game, self.label_file)
@@ -174,22 +201,24 @@ class SpottingMAPMetric(BaseMetric):
             logger.warning('SpottingMAPMetric: no results to evaluate')
             return {metric_key(m): 0.0 for m in self.metrics}
         targets, detections, gt_cache = [], [], {}
+        game_preds = defaultdict(list)
         for game, half in sorted(halves):
-            rows = halves[(game, half)]
             if game not in gt_cache:
                 gt_cache[game] = self._targets(game)
-            frames = np.array([r['frame'] for r in rows])
-            scores = np.stack([r['pred_score'] for r in rows])  # (N, C)
-            if scores.shape[1] != len(self.classes):
-                raise ValueError(f'pred_score has {scores.shape[1]} classes, expected '
+            curve = self.half_curve(halves[(game, half)])  # (T, C)
+            if curve.shape[1] != len(self.classes):
+                raise ValueError(f'pred_score has {curve.shape[1]} classes, expected '
                                  f'{len(self.classes)} ({self.classes})')
-            n_frames = max([frames.max() + 1] + [r['n_frames'] for r in rows
-                                                 if r['n_frames'] is not None])
-            curve = centre_scores_to_curve(frames, scores, int(n_frames))  # (T, C)
-            spots = peak_spotting(curve, **self.postprocess)
-            preds = spots_to_predictions(spots, half, self.classes, self.fps)
+            self.save_half(game, half, curve)
+            preds = spots_to_predictions(self.spot(curve), half, self.classes, self.fps)
+            game_preds[game] += preds
             targets.append(gt_cache[game][half - 1])
             detections.append(predictions_to_vectors(preds, self.classes, self.fps)[half - 1])
+        if self.out_dir:
+            for game, preds in game_preds.items():
+                write_predictions_json(os.path.join(self.out_dir, game, 'results_spotting.json'),
+                                       game, preds, self.fps)
+            logger.info(f'{len(game_preds)} results_spotting.json written under {self.out_dir}')
         out = {}
         for m in self.metrics:
             res = average_map(targets, detections, self.fps, DELTAS[m])
@@ -200,5 +229,5 @@ class SpottingMAPMetric(BaseMetric):
             logger.info(f'{key} = {res["a_mAP"]:.4f} ({per_class})')
             for c, v in zip(self.classes, res['a_mAP_per_class']):
                 out[f'{key}_{c.replace(" ", "_")}'] = float(v)
-        logger.info(f'SpottingMAPMetric: {len(halves)} half/halves, {len(results)} windows')
+        logger.info(f'{type(self).__name__}: {len(halves)} half/halves, {len(results)} windows')
         return out

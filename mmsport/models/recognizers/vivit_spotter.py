@@ -20,6 +20,7 @@ from mmengine.model.weight_init import trunc_normal_
 from mmpretrain.models.backbones.vision_transformer import TransformerEncoderLayer
 
 from mmsport.registry import MODELS
+from ..layers.tube_mask import tube_mask
 
 # mmpretrain ViT-tiny (DeiT-tiny: width 192, 12 layers, 3 heads), one token per frame
 DEFAULT_SPATIAL_ENCODER = dict(type='VisionTransformer', arch='deit-tiny', img_size=224,
@@ -31,45 +32,6 @@ DEFAULT_LOSS = dict(type='CrossEntropyLoss', use_sigmoid=True, _scope_='mmpretra
 # format is (B, num_frames, C, H, W): its (C, 1, 1) mean/std broadcast over the frames.
 DEFAULT_PREPROCESSOR = dict(type='ActionDataPreprocessor', mean=[123.675, 116.28, 103.53],
                             std=[58.395, 57.12, 57.375], format_shape='NCHW')
-
-
-def tube_mask(batch: int, num_timesteps: int, ratio: float, tube: int,
-              generator: Optional[torch.Generator] = None,
-              device: Optional[torch.device] = None) -> torch.Tensor:
-    """Random temporal tube mask, the same number of masked timesteps in every sample.
-
-    The T timesteps are cut into ``T // tube`` aligned tubes ``[k*tube, (k+1)*tube)``
-    (a trailing remainder of ``T % tube`` timesteps is never masked) and
-    ``K = floor(ratio * T / tube + 0.5)`` of them (clamped to ``[0, T // tube]``)
-    are drawn without replacement, independently per sample. Every sample thus has
-    exactly ``K * tube`` masked timesteps: ``round(ratio * T)`` rounded (half up) to
-    a multiple of ``tube``, e.g. 32 of 128 timesteps (16 tubes) for ratio 0.25 and
-    tube 2, 2 of 6 for ratio 0.25 and tube 2. Vectorised (one argsort), no loop.
-
-    Args:
-        batch: B.
-        num_timesteps: T.
-        ratio: fraction of timesteps to mask, in [0, 1].
-        tube: length of a masked run of consecutive timesteps (>= 1).
-        generator: optional torch generator (reproducible masks); the random
-            numbers are drawn on its device.
-        device: device of the returned mask (default: the generator's, else CPU).
-
-    Returns:
-        (B, T) bool tensor, True where the timestep is masked.
-    """
-    if tube < 1 or not 0.0 <= ratio <= 1.0:
-        raise ValueError(f'need tube >= 1 and 0 <= ratio <= 1, got {tube}, {ratio}')
-    num_tubes = num_timesteps // tube
-    num_masked = min(max(int(np.floor(ratio * num_timesteps / tube + 0.5)), 0), num_tubes)
-    rand_device = generator.device if generator is not None else device
-    noise = torch.rand(batch, num_tubes, generator=generator, device=rand_device)  # (B, n)
-    chosen = noise.argsort(dim=1)[:, :num_masked]  # (B, K)
-    tubes = torch.zeros(batch, num_tubes, dtype=torch.bool, device=noise.device)
-    tubes.scatter_(1, chosen, True)  # (B, n)
-    mask = tubes.repeat_interleave(tube, dim=1)  # (B, n * tube)
-    mask = F.pad(mask, (0, num_timesteps - mask.shape[1]), value=False)  # (B, T)
-    return mask if device is None else mask.to(device)
 
 
 @MODELS.register_module()
@@ -101,7 +63,7 @@ class ViViTSpotter(BaseModel):
 
     * ``gt_label``: (T, C) float multi-hot / soft per-timestep targets ->
       ``loss_cls`` (the ``loss`` module on (B*T, C) logits, float32).
-    * ``teacher_feat``: (T, distill_dim) teacher features (COMEDIAN stage 2:
+    * ``gt_features``: (T, distill_dim) teacher features (COMEDIAN stage 2:
       PCA-512 features of a pretrained video model) -> ``loss_distill``: the
       distill head regresses them from the temporal output, with an
       element-wise MSE or smooth-L1 averaged over the feature dim, then
@@ -142,6 +104,10 @@ class ViViTSpotter(BaseModel):
         distill_beta: smooth-L1 beta.
         distill_masked_weight: weight of the masked-timestep mean.
         distill_unmasked_weight: weight of the unmasked-timestep mean.
+        freeze_trunk: train the classifier only (COMEDIAN fine-tuning, phase 1):
+            the spatial and temporal encoders, mask token and position
+            embedding get ``requires_grad=False``, stay in eval mode and run
+            without autograd; the distill head is frozen too.
         data_preprocessor: default mmaction ``ActionDataPreprocessor``
             (``format_shape='NCHW'``, ImageNet mean/std on 0..255 RGB).
         init_cfg: mmengine init config of the whole model.
@@ -158,6 +124,7 @@ class ViViTSpotter(BaseModel):
                  loss: Optional[dict] = None, distill_dim: Optional[int] = None,
                  distill_loss: str = 'mse', distill_beta: float = 1.0,
                  distill_masked_weight: float = 1.0, distill_unmasked_weight: float = 1.0,
+                 freeze_trunk: bool = False,
                  data_preprocessor: Optional[dict] = None, init_cfg=None):
         if not isinstance(data_preprocessor, nn.Module):
             # built here in the mmsport registry: resolves mmaction types without a default scope
@@ -203,6 +170,20 @@ class ViViTSpotter(BaseModel):
 
         trunc_normal_(self.mask_token, std=0.02)
         trunc_normal_(self.temporal_pos_embed, std=0.02)
+        self.freeze_trunk = bool(freeze_trunk)
+        if self.freeze_trunk:
+            for name, param in self.named_parameters():
+                if not name.startswith('fc_cls.'):
+                    param.requires_grad_(False)
+
+    def train(self, mode: bool = True):
+        """As ``nn.Module.train``; a frozen trunk stays in eval mode (no dropout)."""
+        super().train(mode)
+        if self.freeze_trunk and mode:
+            for module in self.children():
+                if module is not self.fc_cls and module is not self.head_dropout:
+                    module.eval()
+        return self
 
     # ------------------------------------------------------------------ features
     def extract_frame_features(self, inputs: torch.Tensor) -> torch.Tensor:
@@ -314,19 +295,20 @@ class ViViTSpotter(BaseModel):
         Args:
             inputs: (B, T, 3, H, W) frames.
             data_samples: B samples with ``gt_label`` (T, C) and/or
-                ``teacher_feat`` (T, distill_dim).
+                ``gt_features`` (T, distill_dim).
 
         Returns:
             ``loss_cls`` and/or ``loss_distill`` scalars.
         """
         has_label = all('gt_label' in s for s in data_samples)
-        has_teacher = all('teacher_feat' in s for s in data_samples)
+        has_teacher = all('gt_features' in s for s in data_samples)
         if not (has_label or has_teacher):
-            raise ValueError('data samples carry neither gt_label (T, C) nor teacher_feat')
+            raise ValueError('data samples carry neither gt_label (T, C) nor gt_features')
         if has_teacher and self.distill_head is None:
-            raise ValueError('data samples carry teacher_feat but distill_dim is None')
+            raise ValueError('data samples carry gt_features but distill_dim is None')
         mask = self.sample_mask(inputs)
-        feats = self.forward_features(inputs, mask)  # (B, T, D)
+        with torch.set_grad_enabled(torch.is_grad_enabled() and not self.freeze_trunk):
+            feats = self.forward_features(inputs, mask)  # (B, T, D)
         losses = {}
         if has_label:
             losses['loss_cls'] = self.loss_cls(self.forward_head(feats), data_samples)
@@ -355,17 +337,17 @@ class ViViTSpotter(BaseModel):
 
         Args:
             pred: (B, T, F) distill-head output.
-            data_samples: B samples with ``teacher_feat`` (T, F).
+            data_samples: B samples with ``gt_features`` (T, F).
             mask: (B, T) bool, True = masked; None: every timestep is unmasked.
 
         Returns:
             ``w_masked * mean_masked + w_unmasked * mean_unmasked`` of the
             per-timestep error (averaged over F).
         """
-        target = torch.stack([s.teacher_feat for s in data_samples])
+        target = torch.stack([s.gt_features for s in data_samples])
         target = target.to(device=pred.device, dtype=torch.float32)  # (B, T, F)
         if target.shape != pred.shape:
-            raise ValueError(f'teacher_feat must be (T, F) = {tuple(pred.shape[1:])}, '
+            raise ValueError(f'gt_features must be (T, F) = {tuple(pred.shape[1:])}, '
                              f'got a batch of {tuple(target.shape)}')
         pred = pred.float()
         if self.distill_loss == 'mse':

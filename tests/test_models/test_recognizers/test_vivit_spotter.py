@@ -35,7 +35,7 @@ def _batch(n=2, t=T, num_classes=C, teacher_dim=None, labels=True, seed=0):
         if labels:
             sample.set_gt_label((torch.rand(t, num_classes, generator=g) < 0.3).float())
         if teacher_dim:
-            sample.teacher_feat = torch.randn(t, teacher_dim, generator=g)
+            sample.gt_features = torch.randn(t, teacher_dim, generator=g)
         samples.append(sample)
     return dict(inputs=inputs, data_samples=samples)
 
@@ -203,7 +203,7 @@ def test_focal_loss_option_and_single_class():
         model(bad['inputs'], bad['data_samples'], mode='loss')
 
 
-def test_distill_loss_only_with_teacher_feat():
+def test_distill_loss_only_with_gt_features():
     model = _model(distill_dim=5).train()
     assert model.distill_head.out_features == 5
     plain = model.data_preprocessor(_batch(n=2))
@@ -229,7 +229,7 @@ def test_distill_loss_weights_masked_and_unmasked(kind):
                    distill_unmasked_weight=0.5)
     g = torch.Generator().manual_seed(0)
     pred, target = torch.randn(2, T, 4, generator=g), torch.randn(2, T, 4, generator=g)
-    samples = [ActionDataSample(teacher_feat=t) for t in target]
+    samples = [ActionDataSample(gt_features=t) for t in target]
     mask = tube_mask(2, T, 0.34, 2, generator=g)
     fn = torch.nn.functional.mse_loss if kind == 'mse' else torch.nn.functional.smooth_l1_loss
     err = fn(pred, target, reduction='none').mean(-1)  # (B, T)
@@ -265,3 +265,17 @@ def test_base_config_builds():
     assert len(model.temporal_layers) == 6 and model.temporal_pos_embed.shape == (1, 128, 192)
     assert model.fc_cls.out_features == 17
     assert (model.mask_ratio, model.mask_tube) == (0.25, 2)
+
+
+def test_freeze_trunk_trains_the_classifier_only():
+    model = _model(freeze_trunk=True, distill_dim=4)
+    model.train()
+    assert not model.spatial_encoder.training and not model.temporal_layers.training
+    trainable = {n for n, p in model.named_parameters() if p.requires_grad}
+    assert trainable == {'fc_cls.weight', 'fc_cls.bias'}
+    before = {n: p.detach().clone() for n, p in model.named_parameters()}
+    optim = OptimWrapper(torch.optim.SGD([p for p in model.parameters() if p.requires_grad],
+                                         lr=0.5))
+    model.train_step(_batch(), optim)
+    changed = {n for n, p in model.named_parameters() if not torch.equal(p, before[n])}
+    assert changed == {'fc_cls.weight', 'fc_cls.bias'}
