@@ -3,6 +3,8 @@
 * a ball-tracking model (below);
 * a ball-action spotting model: ``tools/inference_spotting.py`` (a raw match
   video or a SoccerNet root -> spots JSON/CSV, raw scores);
+* a transformer action spotter (ViViTSpotter): ``tools/inference_transformer_spotting.py``
+  (a raw match video or a SoccerNet root -> spots JSON/CSV, raw scores, submission);
 * a re-identification model: ``tools/reid/match_crops.py`` (a folder of crops
   matched against a saved gallery: ``--gallery fold0/gallery.npz``);
 * an action recognizer: ``tools/recognition/classify_video.py`` (raw videos -> class
@@ -176,6 +178,7 @@ def _process_in_worker(args):
 
 
 SPOTTING_MODELS = ('SlowFusionStacker', 'EarlyFusion2D')
+TRANSFORMER_SPOTTING_MODELS = ('ViViTSpotter', )
 REID_MODELS = ('ArcFaceTripletReID', )
 RECOGNITION_MODELS = ('Recognizer2D', 'Recognizer3D')
 
@@ -191,6 +194,8 @@ def _delegate(argv):
     tools = os.path.dirname(os.path.abspath(__file__))
     if model_type in SPOTTING_MODELS:
         path = os.path.join(tools, 'inference_spotting.py')
+    elif model_type in TRANSFORMER_SPOTTING_MODELS:
+        path = os.path.join(tools, 'inference_transformer_spotting.py')
     elif model_type in REID_MODELS:
         path = os.path.join(tools, 'reid', 'match_crops.py')
     elif model_type in RECOGNITION_MODELS:

@@ -3,10 +3,10 @@ from .ball_stack_transforms import (BallHeatmapTarget, LoadBallFrameStack, PackB
 from .soccer_window_transforms import (LoadSoccerWindow, PackSoccerWindowInputs,
                                        RandomHorizontalFlipWindow, SoccerWindowTarget)
 from .soccer_clip_transforms import (LoadSoccerClip, LoadSoccerClipFeatures,
-                                     PackSoccerClipInputs, SoccerClipTargets)
+                                     PackSoccerClipInputs, SoccerClipTargets, SoccerClipToImage)
 
 __all__ = ['LoadBallFrameStack', 'RandomFlipBallStack', 'BallHeatmapTarget', 'PackBallInputs',
            'LoadSoccerWindow', 'SoccerWindowTarget', 'RandomHorizontalFlipWindow',
            'PackSoccerWindowInputs']
 __all__ += ['LoadSoccerClip', 'LoadSoccerClipFeatures', 'SoccerClipTargets',
-            'PackSoccerClipInputs']
+            'PackSoccerClipInputs', 'SoccerClipToImage']

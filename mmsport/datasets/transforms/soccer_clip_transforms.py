@@ -255,3 +255,24 @@ class PackSoccerClipInputs(BaseTransform):
             meta['fps'] = float(meta['fps'])
         sample.set_metainfo(meta)
         return dict(inputs=inputs, data_samples=sample)
+
+
+@TRANSFORMS.register_module()
+class SoccerClipToImage(BaseTransform):
+    """One frame of a decoded clip as an image (the self-supervised spatial stage).
+
+    Takes ``imgs`` (T, 3, H, W) uint8 RGB from :class:`LoadSoccerClip` and sets
+    ``img`` (H, W, 3) uint8 RGB (frame ``index``; a one-timestep window in
+    practice), ``img_shape`` and ``ori_shape``, as mmpretrain's image
+    transforms (``MultiView``, ``RandomResizedCrop`` ...) and ``PackInputs``
+    expect. ``imgs`` is removed.
+    """
+
+    def __init__(self, index: int = 0):
+        self.index = int(index)
+
+    def transform(self, results: dict) -> dict:
+        imgs = results.pop('imgs')
+        img = np.ascontiguousarray(imgs[self.index].transpose(1, 2, 0))  # (H, W, 3)
+        results.update(img=img, img_shape=img.shape[:2], ori_shape=img.shape[:2])
+        return results

@@ -1,0 +1,181 @@
+"""Transformer action spotting (ViViTSpotter) on a raw match video or a SoccerNet root.
+
+    python tools/inference_transformer_spotting.py CONFIG CHECKPOINT VIDEO_OR_DATA_ROOT
+        --out-dir DIR [--games GAME ...] [--label-file Labels-v2.json] [--device cpu]
+        [--zip DIR/submission.zip] [--skip-existing]
+
+Every half is decoded once at the training frame rate and size, its frames become
+spatial tokens and sliding windows of tokens are scored, merged by max and spotted
+with (soft-)NMS (``mmsport.apis.transformer_spotting``; window, stride, margin and NMS
+settings from the config's test dataset / evaluator, or a top-level ``inference=``).
+
+* A video file gives ``DIR/<stem>_raw_scores.npz`` ((N, C) per-timestep scores and
+  meta), ``DIR/<stem>_spots.json`` (SoccerNet predictions, half 1) and
+  ``DIR/<stem>_spots.csv`` (``time_s,label,confidence``).
+* A data root (``<league>/<season>/<game>/{1_*.mkv, 2_*.mkv}``; games listed by
+  ``--games`` or holding ``--label-file``) gives ``DIR/raw/<game>/<half>_raw_scores.npz``
+  (input of ``tools/postprocess/respot.py``) and ``DIR/<game>/results_spotting.json``;
+  ``--zip`` packs them in the submission layout. When the games have labels, tight and
+  loose average-mAP are printed; the last stdout line is JSON.
+
+A bad game (missing half, unreadable video) is reported and skipped, the others go
+on; the exit status is then 1. Outputs are written atomically.
+"""
+import argparse
+import csv
+import json
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+VIDEO_EXTS = ('.mkv', '.mp4', '.avi', '.mov', '.webm', '.m4v')
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description='mmsport transformer action spotting inference')
+    p.add_argument('config')
+    p.add_argument('checkpoint')
+    p.add_argument('input', help='a video file or a SoccerNet data root')
+    p.add_argument('--out-dir', required=True)
+    p.add_argument('--games', nargs='+', help='data root: game paths relative to it')
+    p.add_argument('--label-file', default='Labels-v2.json')
+    p.add_argument('--device', default='cpu')
+    p.add_argument('--zip', help='data root: also write this submission zip')
+    p.add_argument('--skip-existing', action='store_true',
+                   help='data root: reuse halves whose raw scores exist')
+    return p.parse_args(argv)
+
+
+def _load_tool(rel, name):
+    import importlib.util
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, os.path.join(HERE, rel))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    sys.modules[name] = mod
+    return mod
+
+
+def spots_of(scores, io, half):
+    from mmsport.apis.transformer_spotting import spot_scores
+    from mmsport.evaluation.metrics.spotting_metric import spots_to_predictions
+    times, classes, conf = spot_scores(scores, io['nms'])
+    return spots_to_predictions(zip(times.tolist(), classes.tolist(), conf.tolist()), half,
+                                io['classes'], io['fps'])
+
+
+def run_video(spotter, io, args, logger):
+    from mmsport.apis.spotting import save_raw_scores
+    from mmsport.datasets.soccernet_io import write_predictions_json
+    from mmsport.utils import atomic_open
+    stem = os.path.splitext(os.path.basename(args.input))[0]
+    t0 = time.time()
+    scores = spotter.run(args.input)
+    meta = dict(video=args.input, half=1, classes=list(io['classes']), fps=io['fps'],
+                n_frames=len(scores))
+    save_raw_scores(os.path.join(args.out_dir, f'{stem}_raw_scores.npz'), scores, meta)
+    preds = spots_of(scores, io, 1)
+    write_predictions_json(os.path.join(args.out_dir, f'{stem}_spots.json'), stem, preds,
+                           io['fps'])
+    with atomic_open(os.path.join(args.out_dir, f'{stem}_spots.csv'), 'w', newline='') as f:
+        w = csv.writer(f)
+        w.writerow(['time_s', 'label', 'confidence'])
+        for p in preds:
+            w.writerow([f'{p["position_ms"] / 1000:.1f}', p['label'], f'{p["confidence"]:.4f}'])
+    logger.info(f'{args.input}: {len(scores)} timesteps, {len(preds)} spots in '
+                f'{time.time() - t0:.1f}s -> {args.out_dir}')
+    return 0
+
+
+def score_game(spotter, io, args, game):
+    """Raw scores of both halves of a game (reused with --skip-existing) -> predictions."""
+    from mmsport.apis.spotting import load_raw_scores, raw_scores_path, save_raw_scores
+    from mmsport.datasets.soccernet_io import game_videos
+    preds = []
+    for half, video in sorted(game_videos(os.path.join(args.input, game)).items()):
+        raw = raw_scores_path(os.path.join(args.out_dir, 'raw'), game, half)
+        if args.skip_existing and os.path.isfile(raw):
+            scores, _ = load_raw_scores(raw)
+        else:
+            scores = spotter.run(video)
+            save_raw_scores(raw, scores, dict(game=game, half=half, video=video,
+                                              classes=list(io['classes']), fps=io['fps'],
+                                              n_frames=len(scores)))
+        preds += spots_of(scores, io, half)
+    return preds
+
+
+def run_root(spotter, io, args, logger):
+    from mmengine.utils import ProgressBar
+    from mmsport.datasets.soccernet_io import list_games, write_predictions_json
+    games = list(args.games) if args.games else list_games(args.input, args.label_file)
+    if not games:
+        logger.error(f'{args.input}: no game folder with {args.label_file}')
+        return 1
+    done, failed = [], []
+    bar = ProgressBar(len(games))
+    for game in games:
+        try:
+            preds = score_game(spotter, io, args, game)
+            write_predictions_json(os.path.join(args.out_dir, game, 'results_spotting.json'),
+                                   game, preds, io['fps'])
+            done.append(game)
+        except Exception as e:  # a bad game is reported; the others go on
+            failed.append(game)
+            logger.error(f'FAILED {game}: {type(e).__name__}: {e}')
+        bar.update()
+    sys.stdout.write('\n')
+    if args.zip and done:
+        _load_tool('postprocess/spotting_submission.py',
+                   'mmsport_tool_spotting_submission').write_zip(args.zip, args.out_dir, done)
+        logger.info(f'submission zip: {args.zip}')
+    labelled = [g for g in done if os.path.isfile(os.path.join(args.input, g, args.label_file))]
+    result = dict(games=len(done), failed=failed)
+    if labelled:
+        respot = _load_tool('postprocess/respot.py', 'mmsport_tool_respot')
+        for metric in ('tight', 'loose'):
+            ns = argparse.Namespace(labels_root=args.input, label_file=args.label_file,
+                                    out_dir=args.out_dir, metric=metric)
+            res = respot.evaluate(ns, labelled, io['classes'], io['fps'])
+            result[f'{metric}_avg_mAP'] = float(res['a_mAP'])
+            result[f'{metric}_per_class'] = dict(zip(io['classes'],
+                                                     map(float, res['a_mAP_per_class'])))
+            logger.info(f'{metric} average-mAP over {len(labelled)} game(s): {res["a_mAP"]:.4f}')
+    print(json.dumps(result))
+    return 1 if failed else 0
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    from mmengine.config import Config
+    from mmengine.logging import MMLogger
+    from mmsport.apis import init_model
+    from mmsport.apis.transformer_spotting import HalfSpotter, clip_io_settings
+    logger = MMLogger.get_instance('mmsport-transformer-spotting', log_level='INFO')
+    cfg = Config.fromfile(args.config)
+    io = clip_io_settings(cfg)
+    if not io['classes']:
+        logger.error(f'{args.config}: no class names in its test dataset or evaluator')
+        return 2
+    model = init_model(cfg, args.checkpoint, device=args.device)
+    spotter = HalfSpotter(model, **io)
+    os.makedirs(args.out_dir, exist_ok=True)
+    if os.path.isfile(args.input):
+        if os.path.splitext(args.input)[1].lower() not in VIDEO_EXTS:
+            logger.error(f'{args.input}: not a video file ({", ".join(VIDEO_EXTS)})')
+            return 2
+        try:
+            return run_video(spotter, io, args, logger)
+        except Exception as e:
+            logger.error(f'FAILED {args.input}: {type(e).__name__}: {e}')
+            return 1
+    if not os.path.isdir(args.input):
+        logger.error(f'{args.input}: no such video file or data root')
+        return 2
+    return run_root(spotter, io, args, logger)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
