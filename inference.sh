@@ -10,7 +10,7 @@ N="${1:?usage: bash inference.sh N [TASK]}"
 shift
 PY="${PYTHON:-$ROOT/.venv/bin/python}"
 [ -x "$PY" ] || { echo "inference.sh: $PY not found; run 'bash install.sh' first" >&2; exit 1; }
-ALL_TASKS=(tennis ball_action reid recognition)
+ALL_TASKS=(tennis ball_action reid recognition transformer_spotting)
 
 last_ckpt() {  # last_ckpt WORK_DIR
   [ -f "$1/last_checkpoint" ] || { echo "inference.sh: no checkpoint in $1; run 'bash train.sh' first" >&2; exit 1; }
@@ -83,6 +83,20 @@ task_recognition() {
     --det-results "$res/det_results.pkl" --det-ann "$root/lists/test_detect.json" \
     --categories ball person --fusion-config configs/recognition/fusion_ball-evidence_actionrec-synthetic.py \
     --scores-out "$res/final_scores.npz" --out "$res/final.csv" "${labels[@]}"
+}
+
+task_transformer_spotting() {
+  # The SSL + distillation variant over the 2 test games: raw per-timestep scores, soft-NMS
+  # spots (results_spotting.json per game + zip), tight / loose average-mAP. N processes
+  # score the games (2 here).
+  local cfg=configs/transformer_spotting/vivit-tiny_adamw-8e_soccer-v2-synthetic-64x64_stage4-finetune-full.py
+  local ckpt out=work_dirs/transformer_spotting/submission games=()
+  ckpt="$(last_ckpt work_dirs/transformer_spotting/ssl_distill_finetune)"
+  mapfile -t games < <("$PY" -c "from mmengine.config import Config
+print('\n'.join(Config.fromfile('$cfg').test_games))")
+  echo "==> [transformer_spotting] inference on ${#games[@]} test game(s) -> $out"
+  "$PY" tools/inference_transformer_spotting.py "$cfg" "$ckpt" data/soccer_v2 --games "${games[@]}" \
+    --out-dir "$out" --zip "$out/results_spotting.zip" --nproc "$N"
 }
 
 TASKS=("${@:-${ALL_TASKS[@]}}")

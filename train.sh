@@ -10,13 +10,15 @@ cd "$ROOT"
 PY="${PYTHON:-$ROOT/.venv/bin/python}"
 [ -x "$PY" ] || { echo "train.sh: $PY not found; run 'bash install.sh' first" >&2; exit 1; }
 GPUS="${GPUS:-1}"
-ALL_TASKS=(tennis ball_action reid recognition)
+ALL_TASKS=(tennis ball_action reid recognition transformer_spotting)
 
-train_cfg() {  # train_cfg CONFIG WORK_DIR
+train_cfg() {  # train_cfg CONFIG WORK_DIR [--cfg-options ...]
+  local cfg="$1" wd="$2"
+  shift 2
   if [ "$GPUS" -gt 1 ]; then
-    PYTHON="$PY" bash tools/dist_train.sh "$1" "$GPUS" --work-dir "$2"
+    PYTHON="$PY" bash tools/dist_train.sh "$cfg" "$GPUS" --work-dir "$wd" "$@"
   else
-    "$PY" tools/train.py "$1" --work-dir "$2"
+    "$PY" tools/train.py "$cfg" --work-dir "$wd" "$@"
   fi
 }
 
@@ -67,6 +69,46 @@ task_recognition() {
   train_cfg configs/detection/faster-rcnn_r18_fpn_2e_actionrec-synthetic-320x240.py \
     work_dirs/recognition/detector
   echo "==> [recognition] done; leaderboard CSV: bash inference.sh 1 recognition"
+}
+
+task_transformer_spotting() {
+  # COMEDIAN on the synthetic SoccerNet-v2 set, three variants fine-tuned with the same
+  # budget and evaluated on the 2 test games (tight / loose average-mAP):
+  #   scratch                 random weights
+  #   ssl_finetune            spatial ViT from MoCoV3 (stage 1)
+  #   ssl_distill_finetune    stage 1 -> distillation (stage 2) -> frozen trunk (3) -> full (4)
+  local root=data/soccer_v2 wd=work_dirs/transformer_spotting feats=data/soccer_v2_features
+  local c=configs/transformer_spotting
+  local base=$c/vivit-tiny_adamw-8e_soccer-v2-synthetic-64x64
+  local ssl
+  echo "==> [transformer_spotting] synthetic SoccerNet-v2 data (skipped where it exists): $root"
+  "$PY" tools/data/soccer/make_synthetic.py --out "$root" --games 8 --seconds-per-half 120 \
+    --width 224 --height 128 --v2-events 12 --seed 11
+  echo "==> [transformer_spotting] variant 1/3: fine-tuning from scratch"
+  train_cfg "$base.py" "$wd/scratch"
+  echo "==> [transformer_spotting] stage 1: MoCoV3 self-supervised pretraining of the spatial ViT"
+  train_cfg "$c/mocov3_vit-tiny_adamw-20e_soccer-v2-synthetic-64x64_stage1-ssl.py" "$wd/ssl"
+  ssl="$(cat "$wd/ssl/last_checkpoint")"
+  echo "==> [transformer_spotting] variant 2/3: fine-tuning after SSL"
+  train_cfg "$base.py" "$wd/ssl_finetune" --cfg-options "model.pretrained_spatial=$ssl"
+  echo "==> [transformer_spotting] teacher features (mmaction2 X3D-S, random weights) + PCA-128"
+  "$PY" tools/extract_features.py mmaction::recognition/x3d/x3d_s_13x6x1_facebook-kinetics400-rgb.py \
+    "$root" --out-dir "$feats/x3d_s_random" --input-size 64 64 --clip-len 13 --clip-step 6 \
+    --batch-size 16 --skip-existing
+  local train_games=()
+  mapfile -t train_games < <("$PY" -c "from mmengine.config import Config
+print('\n'.join(Config.fromfile('$base.py').train_games))")
+  "$PY" tools/pca_features.py "$feats/x3d_s_random" --out-dir "$feats/pca128" --dim 128 --whiten \
+    --fit-games "${train_games[@]}"
+  echo "==> [transformer_spotting] stage 2: distillation (from the SSL spatial ViT)"
+  train_cfg "${base}_stage2-distill.py" "$wd/distill" --cfg-options "model.pretrained_spatial=$ssl"
+  echo "==> [transformer_spotting] stage 3: classifier on the frozen trunk"
+  train_cfg "${base}_stage3-finetune-frozen.py" "$wd/finetune_frozen" \
+    --cfg-options "load_from=$(cat "$wd/distill/last_checkpoint")"
+  echo "==> [transformer_spotting] variant 3/3, stage 4: full fine-tuning after SSL + distillation"
+  train_cfg "${base}_stage4-finetune-full.py" "$wd/ssl_distill_finetune" \
+    --cfg-options "load_from=$(cat "$wd/finetune_frozen/last_checkpoint")"
+  echo "==> [transformer_spotting] done; submission: bash inference.sh 1 transformer_spotting"
 }
 
 TASKS=("${@:-${ALL_TASKS[@]}}")

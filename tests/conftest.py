@@ -21,6 +21,14 @@ def tiny_soccer_root(tmp_path_factory):
 
 
 @pytest.fixture(scope='session')
+def tiny_soccer_v2_root(tmp_path_factory):
+    """A tiny synthetic SoccerNet-v2 set (1 game, 2 halves of 30 s, 96x64, 4 events a half)."""
+    from mmsport.testing import make_tiny_soccer_data
+    return make_tiny_soccer_data(str(tmp_path_factory.mktemp('soccer_v2')), seconds=30,
+                                 width=96, height=64, v2_events=4)
+
+
+@pytest.fixture(scope='session')
 def tiny_reid_root(tmp_path_factory):
     """A tiny synthetic basketball ReID set (6 train identities + 2 unseen), prepared."""
     from mmsport.testing import make_tiny_reid_data

@@ -2,7 +2,7 @@
 
     python tools/inference_transformer_spotting.py CONFIG CHECKPOINT VIDEO_OR_DATA_ROOT
         --out-dir DIR [--games GAME ...] [--label-file Labels-v2.json] [--device cpu]
-        [--zip DIR/submission.zip] [--skip-existing]
+        [--zip DIR/submission.zip] [--skip-existing] [--nproc N]
 
 Every half is decoded once at the training frame rate and size, its frames become
 spatial tokens and sliding windows of tokens are scored, merged by max and spotted
@@ -16,7 +16,8 @@ settings from the config's test dataset / evaluator, or a top-level ``inference=
   ``--games`` or holding ``--label-file``) gives ``DIR/raw/<game>/<half>_raw_scores.npz``
   (input of ``tools/postprocess/respot.py``) and ``DIR/<game>/results_spotting.json``;
   ``--zip`` packs them in the submission layout. When the games have labels, tight and
-  loose average-mAP are printed; the last stdout line is JSON.
+  loose average-mAP are printed; the last stdout line is JSON. ``--nproc N`` scores
+  the games in N processes (each with its own model copy and 1/N of the CPU threads).
 
 A bad game (missing half, unreadable video) is reported and skipped, the others go
 on; the exit status is then 1. Outputs are written atomically.
@@ -44,6 +45,8 @@ def parse_args(argv=None):
     p.add_argument('--zip', help='data root: also write this submission zip')
     p.add_argument('--skip-existing', action='store_true',
                    help='data root: reuse halves whose raw scores exist')
+    p.add_argument('--nproc', type=int, default=1, help='data root: games in N processes')
+    p.add_argument('--shard', type=int, nargs=2, metavar=('K', 'N'), help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
 
@@ -107,6 +110,30 @@ def score_game(spotter, io, args, game):
     return preds
 
 
+def build_spotter(args):
+    """(HalfSpotter, io settings) of the config and checkpoint."""
+    from mmengine.config import Config
+    from mmsport.apis import init_model
+    from mmsport.apis.transformer_spotting import HalfSpotter, clip_io_settings
+    cfg = Config.fromfile(args.config)
+    io = clip_io_settings(cfg)
+    return HalfSpotter(init_model(cfg, args.checkpoint, device=args.device), **io), io
+
+
+def run_sharded(argv, nproc, logger):
+    """Score the games in ``nproc`` processes (this script with ``--shard k nproc``)."""
+    import subprocess
+    argv = list(sys.argv[1:] if argv is None else argv)
+    i = argv.index('--nproc')
+    del argv[i:i + 2]
+    env = dict(os.environ, OMP_NUM_THREADS=str(max(1, (os.cpu_count() or 1) // nproc)))
+    procs = [subprocess.Popen([sys.executable, os.path.abspath(__file__), *argv, '--shard',
+                               str(k), str(nproc)], env=env) for k in range(nproc)]
+    codes = [p.wait() for p in procs]
+    logger.info(f'{nproc} processes finished with exit codes {codes}')
+    return max(codes)
+
+
 def run_root(spotter, io, args, logger):
     from mmengine.utils import ProgressBar
     from mmsport.datasets.soccernet_io import list_games, write_predictions_json
@@ -114,6 +141,8 @@ def run_root(spotter, io, args, logger):
     if not games:
         logger.error(f'{args.input}: no game folder with {args.label_file}')
         return 1
+    if args.shard:  # one of --nproc N processes: every N-th game, no zip / evaluation
+        games = games[args.shard[0]::args.shard[1]]
     done, failed = [], []
     bar = ProgressBar(len(games))
     for game in games:
@@ -127,6 +156,8 @@ def run_root(spotter, io, args, logger):
             logger.error(f'FAILED {game}: {type(e).__name__}: {e}')
         bar.update()
     sys.stdout.write('\n')
+    if args.shard:
+        return 1 if failed else 0
     if args.zip and done:
         _load_tool('postprocess/spotting_submission.py',
                    'mmsport_tool_spotting_submission').write_zip(args.zip, args.out_dir, done)
@@ -149,18 +180,17 @@ def run_root(spotter, io, args, logger):
 
 def main(argv=None):
     args = parse_args(argv)
-    from mmengine.config import Config
     from mmengine.logging import MMLogger
-    from mmsport.apis import init_model
-    from mmsport.apis.transformer_spotting import HalfSpotter, clip_io_settings
-    logger = MMLogger.get_instance('mmsport-transformer-spotting', log_level='INFO')
-    cfg = Config.fromfile(args.config)
-    io = clip_io_settings(cfg)
+    name = 'mmsport-transformer-spotting'
+    logger = (MMLogger.get_instance(name) if MMLogger.check_instance_created(name)
+              else MMLogger.get_instance(name, log_level='INFO'))
+    if args.nproc > 1 and os.path.isdir(args.input) and not args.shard:
+        run_sharded(argv, args.nproc, logger)
+        args.skip_existing = True  # the shards wrote raw scores: no model pass below
+    spotter, io = build_spotter(args)
     if not io['classes']:
         logger.error(f'{args.config}: no class names in its test dataset or evaluator')
         return 2
-    model = init_model(cfg, args.checkpoint, device=args.device)
-    spotter = HalfSpotter(model, **io)
     os.makedirs(args.out_dir, exist_ok=True)
     if os.path.isfile(args.input):
         if os.path.splitext(args.input)[1].lower() not in VIDEO_EXTS:

@@ -179,7 +179,7 @@ class LoadSoccerClipFeatures(BaseTransform):
             feats = np.load(path, mmap_mode='r')
         except (OSError, ValueError) as e:
             raise SoccerNetDataError(f'{path}: cannot be read as an .npy array ({e})') from e
-        x = np.asarray(feats[start:start + n_valid], np.float32)
+        x = np.array(feats[start:start + n_valid], np.float32)  # a copy: the map is read-only
         if feats.ndim != 2 or x.shape[0] != n_valid:
             raise SoccerNetDataError(f'{path}: shape {feats.shape} has no rows '
                                      f'{start}..{start + n_valid - 1} (expected (N, D))')
