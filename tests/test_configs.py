@@ -6,7 +6,7 @@ import pytest
 from mmengine.config import Config
 
 from mmsport.registry import DATASETS, METRICS, MODELS
-from mmsport.testing import reroot
+from mmsport.testing import reroot, write_random_features
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONFIGS = sorted(p for p in glob.glob(os.path.join(REPO, 'configs', '**', '*.py'),
@@ -19,23 +19,6 @@ def test_there_are_configs():
 
 RECOGNITION_DATASETS = ('RawframeDataset', 'RawframeCatDataset', 'ClassBalancedDataset',
                         'CocoDataset')
-
-
-def _random_features(data_root, tmp_path, dim):
-    """Random (N, dim) features for every half of a tiny v2 set, N from its videos."""
-    import numpy as np
-    from mmsport.datasets.soccernet_io import game_videos, list_games
-    from mmsport.datasets.transforms.soccer_clip_transforms import half_timesteps
-    from mmsport.datasets.transforms.soccer_window_transforms import open_video
-    out = tmp_path / 'features'
-    for game in list_games(data_root, 'Labels-v2.json'):
-        for half, video in game_videos(os.path.join(data_root, game)).items():
-            vr = open_video(video)
-            n_t = half_timesteps(len(vr), vr.get_avg_fps(), 2.0)
-            os.makedirs(out / game, exist_ok=True)
-            np.save(out / game / f'{half}_features.npy',
-                    np.random.default_rng(0).normal(size=(n_t, dim)).astype(np.float32))
-    return str(out)
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=[os.path.relpath(p, REPO) for p in CONFIGS])
@@ -63,8 +46,8 @@ def test_config_builds(path, tiny_tennis_root, tiny_soccer_root, tiny_soccer_v2_
             ds_cfg.update(data_root=tiny_soccer_v2_root, games=None,
                           window_seconds=min(ds_cfg.get('window_seconds', 64), 16))
             if ds_cfg.get('feature_dir'):
-                ds_cfg.feature_dir = _random_features(tiny_soccer_v2_root, tmp_path,
-                                                      cfg.model.distill_dim)
+                ds_cfg.feature_dir = write_random_features(tiny_soccer_v2_root, str(tmp_path),
+                                                           cfg.model.distill_dim)
         elif ds_cfg.type in RECOGNITION_DATASETS:
             ds_cfg = reroot(ds_cfg, 'data/recognition', tiny_recognition_root)
         elif ds_cfg.type == 'BasketballReIDDataset':

@@ -20,3 +20,29 @@ def make_tiny_soccer_data(root: str, games: int = 1, seconds: int = 4, width: in
               '--width', str(width), '--height', str(height), '--seed', str(seed),
               '--v2-events', str(v2_events)])
     return root
+
+
+def write_random_features(data_root: str, out_root: str, dim: int, fps: float = 2.0,
+                          label_file: str = 'Labels-v2.json', seed: int = 0) -> str:
+    """Random (N, dim) float32 features for every half of a set (N from its videos).
+
+    Written as ``<out_root>/features/<game>/<half>_features.npy``, the layout of
+    ``tools/extract_features.py``; returns that folder (a ``feature_dir``).
+    """
+    import os
+
+    import numpy as np
+
+    from mmsport.datasets.soccernet_io import game_videos, list_games
+    from mmsport.datasets.transforms.soccer_clip_transforms import half_timesteps
+    from mmsport.datasets.transforms.soccer_window_transforms import open_video
+    out = osp.join(out_root, 'features')
+    rng = np.random.default_rng(seed)
+    for game in list_games(data_root, label_file):
+        for half, video in game_videos(osp.join(data_root, game)).items():
+            vr = open_video(video)
+            n_t = half_timesteps(len(vr), vr.get_avg_fps(), fps)
+            os.makedirs(osp.join(out, game), exist_ok=True)
+            np.save(osp.join(out, game, f'{half}_features.npy'),
+                    rng.normal(size=(n_t, dim)).astype(np.float32))
+    return out

@@ -12,7 +12,8 @@ Pipeline:
    video's sampled frames (0 where the category was never detected).
 2. :class:`DetectorEvidenceFusion` applies rules ``category -> (target, confusers)``
    to the ``(V, C)`` class probabilities (see the class docstring for the rule).
-3. :func:`fit_threshold` optionally picks a rule's threshold on validation folds.
+3. :func:`fit_threshold` (module :mod:`.threshold_fit`, re-exported here) optionally
+   picks a rule's threshold on validation folds.
 
 Why a fixed rule and not a learned combiner: the object-defined class *is defined* by
 the object's presence, so "object present -> target, absent -> confuser" is the class
@@ -29,12 +30,15 @@ from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from mmsport.registry import MODELS
+from .threshold_fit import DEFAULT_THRESHOLDS, fit_rule_threshold, fit_threshold
+
+__all__ = ['DEFAULT_THRESHOLDS', 'MODES', 'VIDEO_EXTS', 'DetectorEvidenceFusion', 'fit_threshold',
+           'video_evidence', 'video_id']
 
 #: extensions stripped from a basename to get a video id (see :func:`video_id`).
 VIDEO_EXTS = frozenset(('.mp4', '.avi', '.mkv', '.mov', '.webm', '.mpg', '.mpeg', '.m4v',
                         '.flv', '.wmv', '.3gp', '.ts', '.mts'))
 MODES = ('rule', 'hard')
-DEFAULT_THRESHOLDS = np.round(np.linspace(0.05, 0.95, 19), 2)
 
 
 def video_id(path: str) -> str:
@@ -295,89 +299,5 @@ class DetectorEvidenceFusion:
                       folds: Optional[np.ndarray] = None, update: bool = True) -> Dict:
         """Choose rule ``rule_index``'s threshold on validation data (see
         :func:`fit_threshold`); with ``update`` the rule keeps it. Returns the fit dict."""
-        p, e = self._check(scores, evidence, len(classes), len(categories))
-        labels = np.asarray(labels, dtype=np.int64).reshape(-1)
-        if not len(p):
-            raise ValueError('fit_threshold needs at least one validation video')
-        if len(labels) != len(p):
-            raise ValueError(f'{len(labels)} labels for {len(p)} videos')
-        if not 0 <= rule_index < len(self.rules):
-            raise IndexError(f'rule_index {rule_index} out of range ({len(self.rules)} rules)')
-        folds = np.zeros(len(p), np.int64) if folds is None else np.asarray(folds).reshape(-1)
-        if len(folds) != len(p):
-            raise ValueError(f'{len(folds)} fold ids for {len(p)} videos')
-        cand = np.sort(np.asarray(DEFAULT_THRESHOLDS if candidates is None else candidates,
-                                  dtype=np.float64).reshape(-1))
-        if not len(cand):
-            raise ValueError('no candidate thresholds')
-        resolved = self.resolve(classes, categories)
-        for r in resolved[:rule_index]:
-            p = self._apply_one(p, e, r)
-        r = resolved[rule_index]
-        ones = np.ones(len(p), dtype=bool)
-        branches = [self._apply_one(p, e, r, present=ones),   # object present everywhere
-                    self._apply_one(p, e, r, present=~ones),  # object absent everywhere
-                    p]                                        # rule left out
-        for later in resolved[rule_index + 1:]:
-            branches = [self._apply_one(b, e, later) for b in branches]
-        pred_present, pred_absent, pred_without = (b.argmax(axis=1) for b in branches)
-        is_present = e[None, :, r['category']] >= cand[:, None]  # (T, V)
-        correct = np.where(is_present, pred_present, pred_absent) == labels  # (T, V)
-        fold_ids = np.unique(folds)
-        fold_acc = np.stack([correct[:, folds == f].mean(axis=1) for f in fold_ids], 1)  # (T, F)
-        acc = fold_acc.mean(axis=1)  # (T,)
-        best = _middle_of_longest_run(np.isclose(acc, acc.max()))
-        without = np.mean([(pred_without == labels)[folds == f].mean() for f in fold_ids])
-        result = dict(threshold=float(cand[best]), accuracy=float(acc[best]),
-                      fold_accuracy=fold_acc[best], candidates=cand, accuracies=acc,
-                      accuracy_without_rule=float(without))
-        if update:
-            self.rules[rule_index]['threshold'] = result['threshold']
-        return result
-
-
-def _middle_of_longest_run(mask: np.ndarray) -> int:
-    """Index at the middle of the longest run of True in ``mask`` (T,) (first on ties):
-    the threshold farthest from both ends of the best plateau."""
-    padded = np.concatenate([[False], mask, [False]]).astype(np.int8)
-    edges = np.flatnonzero(np.diff(padded))
-    starts, ends = edges[::2], edges[1::2]  # runs are [start, end)
-    k = int(np.argmax(ends - starts))
-    return int((starts[k] + ends[k] - 1) // 2)
-
-
-def fit_threshold(scores: np.ndarray, evidence: np.ndarray, labels: np.ndarray,
-                  rules: Sequence[Dict], classes: Sequence[str], categories: Sequence[str],
-                  rule_index: int = 0, candidates: Optional[Sequence[float]] = None,
-                  folds: Optional[np.ndarray] = None, mode: str = 'rule') -> Dict:
-    """Pick the detector-score threshold of one rule that maximises validation accuracy.
-
-    An optional, data-driven alternative to the default threshold 0.5. Every
-    candidate is scored at once: for a fixed rule set the fused prediction of a video
-    is one of two precomputed argmaxes (object present / absent), so the (T, V)
-    correctness table is one ``np.where``. The score of a candidate is the mean of the
-    per-fold accuracies (top-1); among equally good candidates the middle of the
-    longest run of them (candidates sorted) is returned, the margin-maximising choice.
-    Rules before ``rule_index`` are applied first and rules after it last, with their
-    own thresholds. The default grid (0.05, 0.10, ..., 0.95) is deliberately coarse:
-    a few validation videos cannot resolve finer steps.
-
-    Args:
-        scores: (V, C) validation class probabilities (out-of-fold).
-        evidence: (V, K) detector evidence of those videos.
-        labels: (V,) true class indices.
-        rules: rule dicts (see :class:`DetectorEvidenceFusion`).
-        classes: the C class names; categories: the K detector category names.
-        rule_index: the rule whose threshold is fitted.
-        candidates: (T,) thresholds to try (default :data:`DEFAULT_THRESHOLDS`).
-        folds: (V,) fold id per video (default: one fold).
-        mode: fusion mode, ``'rule'`` or ``'hard'``.
-
-    Returns:
-        dict with ``threshold``, ``accuracy`` (mean fold accuracy there),
-        ``fold_accuracy`` (F,), ``candidates`` (T,), ``accuracies`` (T,) and
-        ``accuracy_without_rule`` (the rule left out, for comparison).
-    """
-    fusion = DetectorEvidenceFusion(rules, mode=mode)
-    return fusion.fit_threshold(scores, evidence, labels, classes, categories,
-                                rule_index=rule_index, candidates=candidates, folds=folds)
+        return fit_rule_threshold(self, scores, evidence, labels, classes, categories, rule_index,
+                                  candidates, folds, update)

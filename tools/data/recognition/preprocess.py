@@ -38,17 +38,18 @@ the submission stays complete: mmaction's ``SampleFrames`` loops over short vide
 boxes.csv row naming an unknown or skipped video, a frame out of range, a bad number or a
 box outside the image. Exit code 0 when something was written, 2 when train.csv or
 classes.txt is unreadable, 1 when nothing could be written.
+
+This file is the CLI, the folds and the writing; the sibling video_inputs.py reads the
+inputs and checks the rawframes, coco_annotations.py reads boxes.csv and builds the COCO
+json (both loaded by path, their names re-exported here).
 """
 import argparse
-import csv
 import importlib.util
 import json
 import os
-import re
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 
-import cv2
 import numpy as np
 
 _ATOMIC = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'mmsport',
@@ -58,32 +59,30 @@ _atomic = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_atomic)  # by path: importing mmsport would pull in torch
 atomic_open = _atomic.atomic_open
 
-DONE = '.done'
-FRAME_RE = re.compile(r'^img_(\d+)\.jpg$')
-TRAIN_COLUMNS = ('video', 'label')
-BOX_COLUMNS = ('video', 'frame', 'category', 'x', 'y', 'w', 'h')
-MAX_ROWS_NAMED = 5
+_HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-class InputError(Exception):
-    """A required input file (train.csv, classes.txt) cannot be used at all."""
+def _load(key, path):
+    """Import a sibling module by path once (shared with coco_annotations.py)."""
+    if key not in sys.modules:
+        spec = importlib.util.spec_from_file_location(key, path)
+        sys.modules[key] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules[key])
+    return sys.modules[key]
 
 
-class Report:
-    """Counts skipped input rows per file; each problem is printed when it is added."""
-
-    def __init__(self):
-        self.counts = Counter()
-
-    def skip(self, source: str, reason: str, n: int = 1) -> None:
-        """Report ``n`` skipped rows of ``source`` (a file path) with ``reason``."""
-        self.counts[source] += n
-        print(f'skipped: {reason}')
-
-    @staticmethod
-    def note(msg: str) -> None:
-        """Print a note that skips nothing."""
-        print(f'note: {msg}')
+_inputs = _load('mmsport_recognition_video_inputs', os.path.join(_HERE, 'video_inputs.py'))
+_coco_json = _load('mmsport_recognition_coco_annotations',
+                   os.path.join(_HERE, 'coco_annotations.py'))
+DONE, FRAME_RE, MAX_ROWS_NAMED = _inputs.DONE, _inputs.FRAME_RE, _inputs.MAX_ROWS_NAMED
+TRAIN_COLUMNS, BOX_COLUMNS = _inputs.TRAIN_COLUMNS, _coco_json.BOX_COLUMNS
+InputError, Report = _inputs.InputError, _inputs.Report
+read_classes, read_csv, scan_frames = _inputs.read_classes, _inputs.read_csv, _inputs.scan_frames
+_folder_problem, load_train_videos = _inputs._folder_problem, _inputs.load_train_videos
+load_test_videos = _inputs.load_test_videos
+_number, _row_list, load_boxes = _coco_json._number, _coco_json._row_list, _coco_json.load_boxes
+frame_name, _coco_image, _coco = _coco_json.frame_name, _coco_json._coco_image, _coco_json._coco
+coco_train, coco_test = _coco_json.coco_train, _coco_json.coco_test
 
 
 def parse_args(argv=None):
@@ -108,200 +107,6 @@ def parse_args(argv=None):
     return a
 
 
-# ----------------------------------------------------------------------------- reading
-
-
-def read_classes(path: str) -> list:
-    """Class names of ``classes.txt`` in index order; raises :class:`InputError`."""
-    try:
-        with open(path) as f:
-            names = [line.strip() for line in f if line.strip()]
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f'{path}: cannot read the class list ({e})')
-    if not names:
-        raise InputError(f'{path}: no class names')
-    dup = sorted(n for n, c in Counter(names).items() if c > 1)
-    if dup:
-        raise InputError(f'{path}: duplicate class names {dup}')
-    return names
-
-
-def read_csv(path: str, columns) -> list:
-    """``[(line_number, row dict)]`` of a CSV with at least ``columns``.
-
-    Raises:
-        InputError: the file is missing, unreadable or lacks a column.
-    """
-    try:
-        with open(path, newline='') as f:
-            reader = csv.DictReader(f)
-            missing = [c for c in columns if c not in (reader.fieldnames or [])]
-            if missing:
-                raise InputError(f'{path}: missing column(s) {missing} (header: '
-                                 f'{reader.fieldnames})')
-            rows = [(reader.line_num, {k: (v or '').strip() for k, v in r.items() if k})
-                    for r in reader]
-    except (OSError, UnicodeDecodeError, csv.Error) as e:
-        raise InputError(f'{path}: cannot read ({e})')
-    return rows
-
-
-def scan_frames(folder: str):
-    """Check a rawframes folder: ``(total_frames, (width, height))`` or ``(None, reason)``.
-
-    A usable folder exists, holds the ``.done`` marker, and its ``img_*.jpg`` files are
-    numbered 1..N without gaps (the count in the marker, when there is one, must be N).
-    The size is read from ``img_00001.jpg``; extract_frames.py writes one size a folder.
-    """
-    if not os.path.isdir(folder):
-        return None, 'missing'
-    if not os.path.isfile(os.path.join(folder, DONE)):
-        return None, f'unfinished (no {DONE} marker)'
-    numbers = sorted(int(m.group(1)) for m in map(FRAME_RE.match, os.listdir(folder)) if m)
-    if not numbers:
-        return None, 'no img_*.jpg frames'
-    if numbers != list(range(1, len(numbers) + 1)):
-        gaps = sorted(set(range(1, numbers[-1] + 1)) - set(numbers))[:MAX_ROWS_NAMED]
-        return None, f'img_*.jpg numbering has gaps (missing e.g. {gaps})'
-    with open(os.path.join(folder, DONE)) as f:
-        marker = f.read().split()
-    if marker and marker[0].isdigit() and int(marker[0]) != len(numbers):
-        return None, f'{DONE} says {marker[0]} frames but {len(numbers)} img_*.jpg found'
-    img = cv2.imread(os.path.join(folder, 'img_00001.jpg'))
-    if img is None:
-        return None, 'img_00001.jpg is unreadable'
-    return len(numbers), (int(img.shape[1]), int(img.shape[0]))
-
-
-def _folder_problem(video: str, split: str, reason: str, a) -> str:
-    """Message for an unusable rawframes folder, naming the folder and its video."""
-    folder = os.path.join(a.frames_root, split, video)
-    mp4 = os.path.join(a.data_root, 'videos', split, f'{video}.mp4')
-    if reason == 'missing':
-        hint = ('video also missing' if not os.path.isfile(mp4) else
-                'video exists: run tools/data/extract_frames.py')
-        return f'rawframes folder {folder} is missing ({mp4}: {hint})'
-    return f'rawframes folder {folder}: {reason}'
-
-
-def load_train_videos(rows, classes, csv_path: str, a, report: Report) -> list:
-    """Usable train videos in train.csv order: dicts ``video, label, frames, size``."""
-    index = {name: i for i, name in enumerate(classes)}
-    seen, videos = set(), []
-    for line, r in rows:
-        where = f'{csv_path} line {line}'
-        video, label = r['video'], r['label']
-        if not video:
-            report.skip(csv_path, f'{where}: empty video id')
-            continue
-        if video in seen:
-            report.skip(csv_path, f'{where}: duplicate video {video!r} (first row kept)')
-            continue
-        seen.add(video)
-        if label not in index:
-            report.skip(csv_path, f'{where}: video {video!r} has label {label!r}, '
-                        f'not in classes.txt {classes}')
-            continue
-        n, info = scan_frames(os.path.join(a.frames_root, 'train', video))
-        if n is None:
-            report.skip(csv_path, f'{where}: video {video!r}: '
-                        f'{_folder_problem(video, "train", info, a)}')
-            continue
-        if n < a.min_frames:
-            report.skip(csv_path, f'{where}: video {video!r} has {n} frames, fewer than '
-                        f'--min-frames {a.min_frames}')
-            continue
-        videos.append(dict(video=video, label=index[label], frames=n, size=info))
-    return videos
-
-
-def load_test_videos(rows, csv_path: str, a, report: Report) -> list:
-    """Test videos with usable rawframes, in sample_submission order."""
-    seen, videos = set(), []
-    for line, r in rows:
-        where = f'{csv_path} line {line}'
-        video = r['video']
-        if not video or video in seen:
-            report.skip(csv_path, f'{where}: {"empty" if not video else "duplicate"} '
-                        f'video id {video!r}')
-            continue
-        seen.add(video)
-        n, info = scan_frames(os.path.join(a.frames_root, 'test', video))
-        if n is None:
-            report.skip(csv_path, f'{where}: test video {video!r}: '
-                        f'{_folder_problem(video, "test", info, a)}')
-            continue
-        if n < a.min_frames:
-            report.note(f'{where}: test video {video!r} has only {n} frames (< --min-frames '
-                        f'{a.min_frames}); kept so that it gets a prediction')
-        videos.append(dict(video=video, label=0, frames=n, size=info))
-    return videos
-
-
-def _number(value: str):
-    """``float(value)`` when finite, else None."""
-    try:
-        v = float(value)
-    except ValueError:
-        return None
-    return v if np.isfinite(v) else None
-
-
-def _row_list(lines) -> str:
-    """``'lines 3, 4, 9 (+2 more)'`` for a list of line numbers."""
-    shown = ', '.join(str(n) for n in lines[:MAX_ROWS_NAMED])
-    more = f' (+{len(lines) - MAX_ROWS_NAMED} more)' if len(lines) > MAX_ROWS_NAMED else ''
-    return f'line{"s" if len(lines) > 1 else ""} {shown}{more}'
-
-
-def load_boxes(rows, csv_path: str, videos: dict, all_train: set, report: Report) -> dict:
-    """Valid boxes: ``{video: {frame: [(category, [x, y, w, h])]}}``.
-
-    Args:
-        rows: ``read_csv`` rows of boxes.csv.
-        csv_path: its path, for messages.
-        videos: usable train videos by id (``frames`` and ``size`` are used).
-        all_train: every video id of train.csv, to tell an unknown video from a skipped one.
-        report: where skipped rows go. Rows of an unknown / skipped video are reported once
-            per video.
-    """
-    out = defaultdict(lambda: defaultdict(list))
-    unknown = defaultdict(list)
-    for line, r in rows:
-        where = f'{csv_path} line {line}'
-        v = videos.get(r['video'])
-        if v is None:
-            unknown[r['video']].append(line)
-            continue
-        frame = r['frame']
-        if not frame.isdigit() or not 1 <= int(frame) <= v['frames']:
-            report.skip(csv_path, f'{where}: video {r["video"]!r} frame {frame!r} is not '
-                        f'in 1..{v["frames"]} (the frames of its rawframes folder)')
-            continue
-        if not r['category']:
-            report.skip(csv_path, f'{where}: empty category')
-            continue
-        x, y, w, h = (_number(r[k]) for k in 'xywh')
-        if None in (x, y, w, h) or w <= 0 or h <= 0:
-            report.skip(csv_path, f'{where}: bad box x,y,w,h = '
-                        f'{[r[k] for k in "xywh"]} (numbers with w, h > 0 expected)')
-            continue
-        width, height = v['size']
-        x0, y0 = max(0.0, x), max(0.0, y)
-        x1, y1 = min(float(width), x + w), min(float(height), y + h)
-        if x1 - x0 < 1 or y1 - y0 < 1:
-            report.skip(csv_path, f'{where}: box {[x, y, w, h]} lies outside the '
-                        f'{width}x{height} image')
-            continue
-        box = [round(x0, 2), round(y0, 2), round(x1 - x0, 2), round(y1 - y0, 2)]
-        out[r['video']][int(frame)].append((r['category'], box))
-    for video, lines in unknown.items():
-        why = ('was skipped (see above)' if video in all_train else 'is not in train.csv')
-        report.skip(csv_path, f'{csv_path} {_row_list(lines)}: video {video!r} {why}',
-                    n=len(lines))
-    return out
-
-
 # ----------------------------------------------------------------------------- building
 
 
@@ -316,45 +121,6 @@ def make_folds(labels, folds: int, seed: int) -> list:
 def rawframe_lines(videos) -> list:
     """RawframeDataset lines ``frame_dir total_frames label``."""
     return [f'{v["video"]} {v["frames"]} {v["label"]}' for v in videos]
-
-
-def frame_name(split: str, video: str, frame: int) -> str:
-    """COCO ``file_name`` of a frame, relative to the frames root."""
-    return f'{split}/{video}/img_{frame:05d}.jpg'
-
-
-def _coco_image(image_id: int, split: str, v: dict, frame: int) -> dict:
-    width, height = v['size']
-    return dict(id=image_id, file_name=frame_name(split, v['video'], frame), width=width,
-                height=height, video=v['video'], frame_id=frame)
-
-
-def coco_train(videos, boxes: dict, categories: list) -> dict:
-    """COCO json of the annotated frames of ``videos`` (train split)."""
-    cat_id = {c: i + 1 for i, c in enumerate(categories)}
-    images, anns = [], []
-    for v in videos:
-        for frame in sorted(boxes.get(v['video'], {})):
-            images.append(_coco_image(len(images) + 1, 'train', v, frame))
-            for cat, (x, y, w, h) in boxes[v['video']][frame]:
-                anns.append(dict(id=len(anns) + 1, image_id=len(images), category_id=cat_id[cat],
-                                 bbox=[x, y, w, h], area=round(w * h, 2), iscrowd=0))
-    return _coco(images, anns, categories)
-
-
-def coco_test(videos, every: int, categories: list) -> dict:
-    """COCO json of every ``every``-th frame (1, 1 + every, ...) of ``videos``, no boxes."""
-    images = []
-    for v in videos:
-        for frame in range(1, v['frames'] + 1, every):
-            images.append(_coco_image(len(images) + 1, 'test', v, frame))
-    return _coco(images, [], categories)
-
-
-def _coco(images, anns, categories) -> dict:
-    cats = [dict(id=i + 1, name=c, supercategory='object') for i, c in enumerate(categories)]
-    return dict(info=dict(description='mmsport action recognition frames'), images=images,
-                annotations=anns, categories=cats)
 
 
 # ----------------------------------------------------------------------------- writing

@@ -1,0 +1,60 @@
+"""Accuracy report of tools/postprocess/ensemble.py's ``--labels``: each stage's top-1,
+mean class accuracy and per-class recall against a ``video,label`` ground-truth CSV.
+
+Loaded by path (tools/ is not a package); :class:`EnsembleError` comes from the sibling
+ensemble_io.py, shared through ``sys.modules`` so that every loader sees one class.
+"""
+import csv
+import importlib.util
+import os
+import sys
+
+import numpy as np
+
+
+def _load(key, path):
+    """Import a sibling module by path once (shared with ensemble.py)."""
+    if key not in sys.modules:
+        spec = importlib.util.spec_from_file_location(key, path)
+        sys.modules[key] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules[key])
+    return sys.modules[key]
+
+
+EnsembleError = _load('mmsport_postprocess_ensemble_io',
+                      os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                   'ensemble_io.py')).EnsembleError
+
+
+def accuracy_report(labels_csv, test_ids, classes, stages, log=print):
+    """Top-1, mean class accuracy and per-class recall of each stage's (V, C) scores.
+
+    Uses mmaction2's ``top_k_accuracy`` / ``mean_class_accuracy``; the ground truth is a
+    ``video,label`` CSV (class names); every test video must have a label.
+    """
+    from mmaction.evaluation.functional import mean_class_accuracy, top_k_accuracy
+
+    from mmsport.models.fusion import video_id
+    with open(labels_csv, newline='') as f:
+        truth = {video_id(r['video']): r['label'] for r in csv.DictReader(f)}
+    index = {c: i for i, c in enumerate(classes)}
+    missing = [v for v in test_ids if v not in truth]
+    if missing:
+        raise EnsembleError(f'{labels_csv}: no label for {len(missing)} test videos, first '
+                            f'{missing[0]!r}')
+    unknown = sorted({truth[v] for v in test_ids} - set(index))
+    if unknown:
+        raise EnsembleError(f'{labels_csv}: unknown class name(s) {unknown}')
+    gt = np.array([index[truth[v]] for v in test_ids])
+    report = {}
+    for name, scores in stages.items():
+        pred = scores.argmax(1)
+        recall = {c: float((pred[gt == i] == i).mean()) for i, c in enumerate(classes)
+                  if (gt == i).any()}
+        report[name] = dict(top1=float(top_k_accuracy(list(scores), gt, (1, ))[0]),
+                            mean_class_accuracy=float(mean_class_accuracy(list(scores), gt)),
+                            recall=recall)
+        log(f'{name:>18}: top-1 {report[name]["top1"]:.3f}  mean class accuracy '
+            f'{report[name]["mean_class_accuracy"]:.3f}  recall '
+            + ' '.join(f'{c} {r:.2f}' for c, r in recall.items()))
+    return report
