@@ -89,7 +89,7 @@ task_transformer_spotting() {
   # The SSL + distillation variant over the 2 test games: raw per-timestep scores, soft-NMS
   # spots (results_spotting.json per game + zip), tight / loose average-mAP. N processes
   # score the games (2 here).
-  local cfg=configs/transformer_spotting/vivit-tiny_adamw-8e_soccer-v2-synthetic-64x64_stage4-finetune-full.py
+  local cfg=configs/transformer_spotting/vivit-tiny-l4_adamw-10e_soccer-v2-synthetic-96x64_stage4-finetune-full.py
   local ckpt out=work_dirs/transformer_spotting/submission games=()
   ckpt="$(last_ckpt work_dirs/transformer_spotting/ssl_distill_finetune)"
   mapfile -t games < <("$PY" -c "from mmengine.config import Config

@@ -79,7 +79,7 @@ task_transformer_spotting() {
   #   ssl_distill_finetune    stage 1 -> distillation (stage 2) -> frozen trunk (3) -> full (4)
   local root=data/soccer_v2 wd=work_dirs/transformer_spotting feats=data/soccer_v2_features
   local c=configs/transformer_spotting
-  local base=$c/vivit-tiny_adamw-8e_soccer-v2-synthetic-64x64
+  local base=$c/vivit-tiny-l4_adamw-10e_soccer-v2-synthetic-96x64
   local ssl
   echo "==> [transformer_spotting] synthetic SoccerNet-v2 data (skipped where it exists): $root"
   "$PY" tools/data/soccer/make_synthetic.py --out "$root" --games 8 --seconds-per-half 120 \
@@ -87,7 +87,7 @@ task_transformer_spotting() {
   echo "==> [transformer_spotting] variant 1/3: fine-tuning from scratch"
   train_cfg "$base.py" "$wd/scratch"
   echo "==> [transformer_spotting] stage 1: MoCoV3 self-supervised pretraining of the spatial ViT"
-  train_cfg "$c/mocov3_vit-tiny_adamw-20e_soccer-v2-synthetic-64x64_stage1-ssl.py" "$wd/ssl"
+  train_cfg "$c/mocov3_vit-tiny-l4_adamw-20e_soccer-v2-synthetic-96x64_stage1-ssl.py" "$wd/ssl"
   ssl="$(cat "$wd/ssl/last_checkpoint")"
   echo "==> [transformer_spotting] variant 2/3: fine-tuning after SSL"
   train_cfg "$base.py" "$wd/ssl_finetune" --cfg-options "model.pretrained_spatial=$ssl"

@@ -16,7 +16,7 @@ from mmsport.testing import make_tiny_soccer_data
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CONFIG = os.path.join(REPO, 'configs', 'transformer_spotting',
-                      'vivit-tiny_adamw-8e_soccer-v2-synthetic-64x64.py')
+                      'vivit-tiny-l4_adamw-10e_soccer-v2-synthetic-96x64.py')
 TINY_ARCH = {'embed_dims': 32, 'num_layers': 2, 'num_heads': 2, 'feedforward_channels': 64}
 SECONDS, W, H = 30, 96, 64
 

@@ -10,8 +10,8 @@ from mmsport.testing import write_random_features
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CFG_DIR = os.path.join(REPO, 'configs', 'transformer_spotting')
-BASE = 'vivit-tiny_adamw-8e_soccer-v2-synthetic-64x64'
-SSL = 'mocov3_vit-tiny_adamw-20e_soccer-v2-synthetic-64x64_stage1-ssl.py'
+BASE = 'vivit-tiny-l4_adamw-10e_soccer-v2-synthetic-96x64'
+SSL = 'mocov3_vit-tiny-l4_adamw-20e_soccer-v2-synthetic-96x64_stage1-ssl.py'
 TINY_ARCH = {'embed_dims': 32, 'num_layers': 2, 'num_heads': 2, 'feedforward_channels': 64}
 pytestmark = pytest.mark.slow
 

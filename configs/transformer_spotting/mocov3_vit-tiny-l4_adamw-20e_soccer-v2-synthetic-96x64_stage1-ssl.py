@@ -1,8 +1,9 @@
 # Stage 1 (SSL) on the synthetic SoccerNet-v2 set: MoCoV3 on single frames of the training
-# games of vivit-tiny_adamw-8e_soccer-v2-synthetic-64x64.py (decoded at 96x96, 64x64 crops;
-# no labels are read). Smaller projector/predictor MLPs (1024 wide) for the CPU.
+# games of vivit-tiny-l4_adamw-10e_soccer-v2-synthetic-96x64.py (decoded at 144x96, crops
+# resized to 96x64; no labels are read), with that config's 4-layer ViT-tiny. Smaller
+# projector/predictor MLPs (1024 wide) for the CPU.
 _base_ = ['./mocov3_vit-tiny_adamw-100e_soccernet-v2-224x224_stage1-ssl.py']
-img_size = 64
+img_size = (64, 96)  # (H, W), as mmpretrain's RandomResizedCrop scale and ViT img_size
 _crop = dict(type='RandomResizedCrop', scale=img_size, crop_ratio_range=(0.2, 1.0),
              backend='pillow')
 # hue 0: mmcv's adjust_hue overflows uint8 under numpy 2 for negative hue shifts
@@ -21,7 +22,7 @@ train_pipeline = [
 train_dataloader = dict(
     batch_size=64, num_workers=1,
     dataset=dict(
-        data_root='data/soccer_v2', input_size=(96, 96), samples_per_epoch=512,
+        data_root='data/soccer_v2', input_size=(144, 96), samples_per_epoch=512,
         classes=('Kick-off', 'Goal', 'Substitution', 'Throw-in', 'Corner', 'Yellow card',
                  'Red card'),
         games=['england_epl/2022-2023/2022-08-03 - Eastgate 0 - 0 Westbrook',
@@ -31,7 +32,9 @@ train_dataloader = dict(
                'spain_laliga/2021-2022/2021-08-10 - Northfield 0 - 2 Eastgate',
                'spain_laliga/2021-2022/2021-08-17 - Harbour City 1 - 2 Old Town'],
         pipeline=train_pipeline))
-model = dict(backbone=dict(img_size=img_size), neck=dict(hid_channels=1024),
+model = dict(backbone=dict(arch=dict(_delete_=True, embed_dims=192, num_layers=4, num_heads=3,
+                                     feedforward_channels=768), img_size=img_size),
+             neck=dict(hid_channels=1024),
              head=dict(predictor=dict(hid_channels=1024)))
 max_epochs = 20
 train_cfg = dict(max_epochs=max_epochs)

@@ -1,8 +1,8 @@
-# Stage 2 (distillation) on the synthetic set: frames in, PCA-128 teacher features out
+# Stage 2 (distillation) on the synthetic set, 6 epochs: frames in, PCA-128 teacher features out
 # (tools/extract_features.py with mmaction2's X3D-S, then tools/pca_features.py --dim 128:
 # the X3D-S backbone has 432 channels, fewer than the real config's 512 components).
 # --cfg-options model.pretrained_spatial=<stage 1 checkpoint>
-_base_ = ['./vivit-tiny_adamw-8e_soccer-v2-synthetic-64x64.py']
+_base_ = ['./vivit-tiny-l4_adamw-10e_soccer-v2-synthetic-96x64.py']
 feature_dir = 'data/soccer_v2_features/pca128'
 model = dict(distill_dim=128, distill_loss='mse')
 train_pipeline = [
@@ -17,4 +17,12 @@ val_evaluator = None
 test_dataloader = None
 test_cfg = None
 test_evaluator = None
-train_cfg = dict(_delete_=True, type='EpochBasedTrainLoop', max_epochs={{_base_.max_epochs}})
+max_epochs = 6
+train_cfg = dict(_delete_=True, type='EpochBasedTrainLoop', max_epochs=max_epochs)
+param_scheduler = [
+    dict(type='LinearLR', start_factor=1e-2, by_epoch=True, begin=0, end=1,
+         convert_to_iter_based=True),
+    dict(type='CosineAnnealingLR', by_epoch=True, begin=1, end=max_epochs,
+         T_max=max_epochs - 1, eta_min=1e-6, convert_to_iter_based=True),
+]
+default_hooks = dict(checkpoint=dict(interval=max_epochs))

@@ -1,6 +1,6 @@
 # Stage 3 on the synthetic set: classifier on the frozen stage-2 trunk, 3 epochs.
 # --cfg-options load_from=<stage 2 checkpoint>
-_base_ = ['./vivit-tiny_adamw-8e_soccer-v2-synthetic-64x64.py']
+_base_ = ['./vivit-tiny-l4_adamw-10e_soccer-v2-synthetic-96x64.py']
 model = dict(freeze_trunk=True)
 optim_wrapper = dict(optimizer=dict(lr=1e-3))
 max_epochs = 3
