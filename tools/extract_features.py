@@ -37,6 +37,7 @@ use are decoded with decord ``get_batch`` in chunks of ``--chunk-frames`` into a
 buffer holding at most (clip span + chunk) frames; a clip is cut out of the buffer as
 soon as its last frame is decoded and clips are embedded ``--batch-size`` at a time,
 so memory does not grow with the half's length and no frame is decoded twice.
+The decoding lives in the sibling ``teacher_clips.py``.
 
 A missing or corrupt video is reported (the file named) and skipped; the exit status
 is 1 if any half failed. Outputs are written atomically (complete or absent);
@@ -45,6 +46,7 @@ is 1 if any half failed. Outputs are written atomically (complete or absent);
 that differ from the recorded ones are an error (features of two teachers must not mix).
 """
 import argparse
+import importlib.util
 import json
 import os
 import sys
@@ -52,7 +54,25 @@ import time
 
 import numpy as np
 
-LOGGER_NAME = 'mmsport-extract-features'
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _load_tool(rel, name):
+    """Import a sibling tool module by path once (tools/ is not a package)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, os.path.join(HERE, rel))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    sys.modules[name] = mod
+    return mod
+
+
+# the half's clips: streamed decoding in teacher_clips.py (its names re-exported here)
+_clips = _load_tool('teacher_clips.py', 'mmsport_tool_teacher_clips')
+LOGGER_NAME, _logger = _clips.LOGGER_NAME, _clips._logger
+clip_indices, iter_clip_batches = _clips.clip_indices, _clips.iter_clip_batches
+decode_size, open_reader = _clips.decode_size, _clips.open_reader
 META_FILE = 'extract_features.json'
 
 
@@ -176,133 +196,7 @@ def embed_clips(model, clips: np.ndarray) -> np.ndarray:
     return feats.float().cpu().numpy()
 
 
-# ------------------------------------------------------------------------------ frames
-def clip_indices(n_frames: int, video_fps: float, fps: float, clip_len: int,
-                 clip_step: int) -> np.ndarray:
-    """(N, clip_len) source frames of every timestep's clip, clamped to the half.
-
-    ``N = half_timesteps(n_frames, video_fps, fps)``; clip ``t`` is centred on
-    ``timestep_frames`` of ``t``: frames ``c_t + (i - clip_len // 2) * clip_step``.
-    """
-    from mmsport.datasets.transforms.soccer_clip_transforms import (half_timesteps,
-                                                                    timestep_frames)
-    n_t = half_timesteps(n_frames, video_fps, fps)
-    centres = timestep_frames(0, n_t, fps, video_fps, n_frames)  # (N,)
-    offsets = (np.arange(clip_len) - clip_len // 2) * clip_step  # (L,)
-    return np.clip(centres[:, None] + offsets[None], 0, n_frames - 1).astype(np.int64)
-
-
-def iter_clip_batches(reader, indices: np.ndarray, batch_size: int, chunk_frames: int,
-                      path: str = '?', stats: dict = None, resize=None):
-    """Stream a half once and yield its clips in order, ``batch_size`` at a time.
-
-    The sorted unique frames of ``indices`` are decoded forward in chunks of
-    ``chunk_frames`` (one ``get_batch`` each) into a ring buffer of
-    ``span + chunk_frames`` frames, ``span`` being the most unique frames any one
-    clip's range covers; clip ``t`` is copied out once its last frame is decoded.
-    Before chunk ``[p, p + chunk)`` is decoded, every clip ending before ``p`` has been
-    cut, and the others start at or after ``p - span + 1``: the live frames never
-    exceed the buffer.
-
-    Args:
-        reader: a decord VideoReader (frames at the wanted size).
-        indices: (N, L) source frames per clip; the per-clip min and max must be
-            non-decreasing in clip order (true of :func:`clip_indices`).
-        batch_size: clips per yielded batch.
-        chunk_frames: frames per decode call.
-        path: the video, for error messages.
-        stats: optional dict, filled with ``decoded_frames``, ``decode_calls``,
-            ``buffer_frames`` (ring capacity), ``unique_frames``.
-        resize: (W, H) to resize decoded frames to with OpenCV; None: as decoded.
-
-    Yields:
-        (first clip index, (B, L, H, W, 3) uint8 clips); the last batch may be short.
-    """
-    import cv2
-
-    from mmsport.datasets.soccernet_io import SoccerNetDataError
-    from mmsport.datasets.transforms.soccer_clip_transforms import decode_rgb
-    indices = np.asarray(indices, np.int64)
-    n, _ = indices.shape
-    needed = np.unique(indices)  # sorted, each decoded once
-    pos = np.searchsorted(needed, indices)  # (N, L) ring positions
-    first, last = pos.min(1), pos.max(1)
-    if np.any(np.diff(first) < 0) or np.any(np.diff(last) < 0):
-        raise ValueError('clip frame ranges must be non-decreasing in clip order')
-    span = int((last - first).max()) + 1
-    cap = span + int(chunk_frames)
-    stats = {} if stats is None else stats
-    stats.update(decoded_frames=0, decode_calls=0, buffer_frames=cap,
-                 unique_frames=int(needed.size))
-    ring, t, batch = None, 0, []
-    for p in range(0, needed.size, chunk_frames):
-        frames = decode_rgb(reader, needed[p:p + chunk_frames], path)  # (c, H, W, 3)
-        if len(frames) != min(chunk_frames, needed.size - p):
-            end = needed[min(p + chunk_frames, needed.size) - 1]
-            raise SoccerNetDataError(f'{path}: decoder returned {len(frames)} frames for '
-                                     f'frames {needed[p]}..{end}')
-        if resize is not None:
-            frames = np.stack([cv2.resize(f, tuple(resize), interpolation=cv2.INTER_AREA)
-                               for f in frames])
-        if ring is None:
-            ring = np.empty((cap, ) + frames.shape[1:], np.uint8)
-        slots = np.arange(p, p + len(frames)) % cap
-        ring[slots] = frames
-        stats['decoded_frames'] += len(frames)
-        stats['decode_calls'] += 1
-        decoded = p + len(frames)
-        while t < n and last[t] < decoded:
-            batch.append(ring[pos[t] % cap])  # fancy indexing: a copy (L, H, W, 3)
-            t += 1
-            if len(batch) == batch_size:
-                yield t - len(batch), np.stack(batch)
-                batch = []
-    if batch:
-        yield t - len(batch), np.stack(batch)
-    assert t == n, (t, n)
-
-
-def decode_size(video: str, args) -> tuple:
-    """(W, H) to decode ``video`` at: ``--input-size``, or ``--short-side`` keeping aspect."""
-    if args.input_size is not None:
-        return tuple(int(v) for v in args.input_size)
-    from mmsport.datasets.transforms.soccer_clip_transforms import decode_rgb
-    from mmsport.datasets.transforms.soccer_window_transforms import open_video
-    vr = open_video(video)
-    h, w = decode_rgb(vr, [0], video).shape[1:3]
-    del vr
-    s = int(args.short_side)
-    return (s, max(1, int(round(h * s / w)))) if w < h else \
-        (max(1, int(round(w * s / h))), s)
-
-
-def open_reader(video: str, size):
-    """(decord reader, OpenCV resize or None) decoding ``video`` at ``size`` (W, H).
-
-    decord fails on some small output widths (e.g. 16, 24, 48, 72 px: "DECORDArrayCopyFromTo:
-    The size must exactly match"); frame 0 is probed, and on such a failure frames are
-    decoded at the video's size and resized with OpenCV (INTER_AREA) instead.
-    """
-    from mmsport.datasets.soccernet_io import SoccerNetDataError
-    from mmsport.datasets.transforms.soccer_clip_transforms import decode_rgb
-    from mmsport.datasets.transforms.soccer_window_transforms import open_video
-    reader = open_video(video, size)
-    if size is None:
-        return reader, None
-    try:
-        decode_rgb(reader, [0], video)
-        reader.seek(0)
-        return reader, None
-    except SoccerNetDataError as e:
-        del reader
-        native = open_video(video)
-        decode_rgb(native, [0], video)  # a broken video still fails here
-        native.seek(0)
-        _logger().warning(f'{video}: decord cannot decode at {size[0]}x{size[1]} ({e}); '
-                          f'decoding at the video size and resizing with OpenCV')
-        return native, tuple(int(v) for v in size)
-
-
+# --------------------------------------------------------------------------------- half
 def extract_half(model, video: str, fps: float, clip_len: int, clip_step: int, size,
                  batch_size: int = 8, chunk_frames: int = 64, stats: dict = None):
     """Features of one half.
@@ -337,12 +231,6 @@ def extract_half(model, video: str, fps: float, clip_len: int, clip_step: int, s
 
 
 # ------------------------------------------------------------------------------ driver
-def _logger():
-    from mmengine.logging import MMLogger
-    return (MMLogger.get_instance(LOGGER_NAME) if MMLogger.check_instance_created(LOGGER_NAME)
-            else MMLogger.get_instance(LOGGER_NAME, log_level='INFO'))
-
-
 def feature_path(out_dir: str, game: str, half: int) -> str:
     return os.path.join(out_dir, game, f'{int(half)}_features.npy')
 

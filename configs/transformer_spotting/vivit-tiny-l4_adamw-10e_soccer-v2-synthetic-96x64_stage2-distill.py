@@ -1,16 +1,14 @@
 # Stage 2 (distillation) on the synthetic set, 6 epochs: frames in, PCA-128 teacher features out
-# (tools/extract_features.py with mmaction2's X3D-S, then tools/pca_features.py --dim 128:
-# the X3D-S backbone has 432 channels, fewer than the real config's 512 components).
+# (tools/extract_features.py with mmaction2's X3D-S, random weights: no checkpoint can be
+# downloaded here; then tools/pca_features.py --dim 128 --whiten: X3D-S has 432 channels, fewer
+# than the real config's 512 components, and its random-weight features are tiny, total variance
+# ~6e-4, so the components are whitened to unit variance for the MSE).
 # --cfg-options model.pretrained_spatial=<stage 1 checkpoint>
 _base_ = ['./vivit-tiny-l4_adamw-10e_soccer-v2-synthetic-96x64.py']
 feature_dir = 'data/soccer_v2_features/pca128'
 model = dict(distill_dim=128, distill_loss='mse')
-train_pipeline = [
-    dict(type='LoadSoccerClip'),
-    dict(type='LoadSoccerClipFeatures'),
-    dict(type='PackSoccerClipInputs', input_key='imgs'),  # features -> gt_features
-]
-train_dataloader = dict(dataset=dict(feature_dir=feature_dir, pipeline=train_pipeline))
+train_dataloader = dict(dataset=dict(feature_dir=feature_dir,
+                                     pipeline={{_base_.distill_pipeline}}))
 val_dataloader = None
 val_cfg = None
 val_evaluator = None

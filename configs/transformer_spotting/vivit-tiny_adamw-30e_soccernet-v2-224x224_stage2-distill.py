@@ -6,12 +6,8 @@
 _base_ = ['./vivit-tiny_adamw-30e_soccernet-v2-224x224_base.py']
 feature_dir = 'data/soccernet-v2-features/pca512'
 model = dict(distill_dim=512, distill_loss='mse')
-train_pipeline = [
-    dict(type='LoadSoccerClip'),
-    dict(type='LoadSoccerClipFeatures'),
-    dict(type='PackSoccerClipInputs', input_key='imgs'),  # features -> gt_features
-]
-train_dataloader = dict(dataset=dict(feature_dir=feature_dir, pipeline=train_pipeline))
+train_dataloader = dict(dataset=dict(feature_dir=feature_dir,
+                                     pipeline={{_base_.distill_pipeline}}))
 # nothing to spot with yet: no validation / test
 val_dataloader = None
 val_cfg = None

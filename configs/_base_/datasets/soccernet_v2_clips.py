@@ -31,7 +31,8 @@ test_pipeline = [
     dict(type='PackSoccerClipInputs'),
 ]
 # Feature mode (set feature_dir on the datasets): inputs (T, D) float32. With both loaders,
-# frames are the inputs and the features go to data_sample.gt_features (the distillation target).
+# frames are the inputs and the features go to data_sample.gt_features (the distillation target;
+# the distillation stage reads no labels: add SoccerClipTargets for a joint loss).
 feature_pipeline = [
     dict(type='LoadSoccerClipFeatures'),
     dict(type='SoccerClipTargets'),
@@ -40,7 +41,6 @@ feature_pipeline = [
 distill_pipeline = [
     dict(type='LoadSoccerClip'),
     dict(type='LoadSoccerClipFeatures'),
-    dict(type='SoccerClipTargets'),
     dict(type='PackSoccerClipInputs', input_key='imgs'),
 ]
 
