@@ -13,7 +13,6 @@ from typing import Dict, List, Optional
 import numpy as np
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 from mmaction.structures import ActionDataSample
 from mmengine.model import BaseModel
 from mmengine.model.weight_init import trunc_normal_
@@ -21,6 +20,7 @@ from mmpretrain.models.backbones.vision_transformer import TransformerEncoderLay
 
 from mmsport.registry import MODELS
 from ..layers.tube_mask import tube_mask
+from ..losses.masked_distill_loss import masked_distill_loss
 
 # mmpretrain ViT-tiny (DeiT-tiny: width 192, 12 layers, 3 heads), one token per frame
 DEFAULT_SPATIAL_ENCODER = dict(type='VisionTransformer', arch='deit-tiny', img_size=224,
@@ -349,19 +349,8 @@ class ViViTSpotter(BaseModel):
         if target.shape != pred.shape:
             raise ValueError(f'gt_features must be (T, F) = {tuple(pred.shape[1:])}, '
                              f'got a batch of {tuple(target.shape)}')
-        pred = pred.float()
-        if self.distill_loss == 'mse':
-            err = F.mse_loss(pred, target, reduction='none')
-        else:
-            err = F.smooth_l1_loss(pred, target, reduction='none', beta=self.distill_beta)
-        err = err.mean(dim=-1)  # (B, T)
-        if mask is None:
-            mask = torch.zeros_like(err, dtype=torch.bool)
-        masked = mask.to(err.device).float()
-        unmasked = 1.0 - masked
-        loss_m = (err * masked).sum() / masked.sum().clamp(min=1.0)
-        loss_u = (err * unmasked).sum() / unmasked.sum().clamp(min=1.0)
-        return self.distill_masked_weight * loss_m + self.distill_unmasked_weight * loss_u
+        return masked_distill_loss(pred, target, mask, self.distill_loss, self.distill_beta,
+                                   self.distill_masked_weight, self.distill_unmasked_weight)
 
     def predict(self, logits: torch.Tensor,
                 data_samples: Optional[List[ActionDataSample]] = None
