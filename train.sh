@@ -98,7 +98,7 @@ task_transformer_spotting() {
   local train_games=()
   mapfile -t train_games < <("$PY" -c "from mmengine.config import Config
 print('\n'.join(Config.fromfile('$base.py').train_games))")
-  "$PY" tools/pca_features.py "$feats/x3d_s_random" --out-dir "$feats/pca128" --dim 128 --whiten \
+  "$PY" tools/pca_features.py "$feats/x3d_s_random" --out-dir "$feats/pca128" --dim 128 --rescale \
     --fit-games "${train_games[@]}"
   echo "==> [transformer_spotting] stage 2: distillation (from the SSL spatial ViT)"
   train_cfg "${base}_stage2-distill.py" "$wd/distill" --cfg-options "model.pretrained_spatial=$ssl"

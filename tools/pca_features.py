@@ -1,7 +1,7 @@
 """PCA of per-timestep teacher features (COMEDIAN distillation targets), same layout out.
 
     python tools/pca_features.py FEATURE_DIR --out-dir DIR [--dim 512] [--fit-games GAME ...]
-        [--max-fit-rows 200000] [--whiten] [--seed 0] [--load-pca PCA_NPZ]
+        [--max-fit-rows 200000] [--whiten | --rescale] [--seed 0] [--load-pca PCA_NPZ]
 
 Reads every ``FEATURE_DIR/<game>/<half>_features.npy`` (N, D) (as written by
 ``tools/extract_features.py``), fits a PCA on the rows of the ``--fit-games`` (default:
@@ -11,7 +11,10 @@ writes ``DIR/<game>/<half>_features.npy`` float32 (N, dim) for EVERY game found,
 ``explained_variance_ratio`` (dim,), ``singular_values`` (dim,), ``whiten``,
 ``n_fit_rows``, ``n_available_rows``, ``seed``, ``fit_games``). A row ``x`` maps to
 ``(x - mean) @ components.T`` (divided by ``sqrt(explained_variance)`` with
-``--whiten``), exactly sklearn's ``PCA.transform``. ``--load-pca`` projects with a
+``--whiten``), exactly sklearn's ``PCA.transform``; ``--rescale`` multiplies every
+component by one number, ``scale = 1 / sqrt(mean(explained_variance))``, so the targets
+have a mean square of 1 per component while keeping the components' relative variances
+(an MSE regression is then dominated by the strong components, unlike with ``--whiten``). ``--load-pca`` projects with a
 saved ``pca.npz`` instead of fitting (e.g. new games with the training PCA); it is
 copied to ``DIR/pca.npz``. Every file is written atomically, so re-running over the
 same DIR replaces each output whole.
@@ -55,7 +58,10 @@ def parse_args(argv=None):
                    '(default: all)')
     p.add_argument('--max-fit-rows', type=int, default=200000,
                    help='fit on a random subset of this many rows when there are more')
-    p.add_argument('--whiten', action='store_true', help='unit variance per component')
+    scaling = p.add_mutually_exclusive_group()
+    scaling.add_argument('--whiten', action='store_true', help='unit variance per component')
+    scaling.add_argument('--rescale', action='store_true',
+                         help='one factor for all components: mean variance 1')
     p.add_argument('--seed', type=int, default=0, help='seed of the row subset')
     p.add_argument('--load-pca', metavar='PCA_NPZ', help='project with this pca.npz, no fit')
     args = p.parse_args(argv)
@@ -126,7 +132,8 @@ def fit_rows(paths, max_rows: int, seed: int):
     return np.concatenate(parts), total
 
 
-def fit_pca(x: np.ndarray, dim: int, whiten: bool = False, seed: int = 0) -> dict:
+def fit_pca(x: np.ndarray, dim: int, whiten: bool = False, seed: int = 0,
+            rescale: bool = False) -> dict:
     """PCA parameters of rows ``x`` (R, D) (sklearn ``PCA(svd_solver='full')``)."""
     from sklearn.decomposition import PCA
     r, d = x.shape
@@ -142,7 +149,8 @@ def fit_pca(x: np.ndarray, dim: int, whiten: bool = False, seed: int = 0) -> dic
                            f'the fit rows span fewer than {dim} dimensions, lower --dim')
     return dict(mean=pca.mean_, components=pca.components_, explained_variance=ev,
                 explained_variance_ratio=pca.explained_variance_ratio_,
-                singular_values=pca.singular_values_, whiten=np.bool_(whiten))
+                singular_values=pca.singular_values_, whiten=np.bool_(whiten),
+                scale=np.float64(1.0 / np.sqrt(ev.mean()) if rescale else 1.0))
 
 
 def project(x: np.ndarray, params: dict) -> np.ndarray:
@@ -151,6 +159,7 @@ def project(x: np.ndarray, params: dict) -> np.ndarray:
                                                                   np.float64).T
     if bool(params['whiten']):
         z /= np.sqrt(np.asarray(params['explained_variance'], np.float64))
+    z *= float(params.get('scale', 1.0))
     return z.astype(np.float32)
 
 
@@ -208,7 +217,7 @@ def run(args, logger) -> dict:
         x, total = fit_rows(paths, args.max_fit_rows, args.seed)
         logger.info(f'fitting PCA {x.shape[1]} -> {args.dim} dims on {len(x)} of {total} '
                     f'rows ({len(paths)} halves of {len(fit_games)} game(s))')
-        params = fit_pca(x, args.dim, args.whiten, args.seed)
+        params = fit_pca(x, args.dim, args.whiten, args.seed, args.rescale)
         del x
         params.update(n_fit_rows=np.int64(min(total, args.max_fit_rows)),
                       n_available_rows=np.int64(total), seed=np.int64(args.seed),

@@ -253,6 +253,19 @@ def test_pca_fit_games_subsample_whiten(feature_dir, tmp_path):
                                    ref.transform(np.load(p)), rtol=1e-3, atol=1e-3)
 
 
+def test_pca_rescale_keeps_relative_variances(feature_dir, tmp_path):
+    out = str(tmp_path / 'pca')
+    assert pca_tool.main([feature_dir, '--out-dir', out, '--dim', '6', '--rescale']) == 0
+    src = _feature_files(feature_dir)
+    xs = [np.load(p) for p in src]
+    ref = PCA(n_components=6, svd_solver='full').fit(np.concatenate(xs))
+    scale = 1.0 / np.sqrt(ref.explained_variance_.mean())
+    assert float(np.load(os.path.join(out, 'pca.npz'))['scale']) == pytest.approx(scale)
+    z = np.concatenate([np.load(p.replace(feature_dir, out)) for p in src])
+    np.testing.assert_allclose(z, ref.transform(np.concatenate(xs)) * scale, atol=1e-3)
+    assert (z ** 2).mean() == pytest.approx(1.0 * (len(z) - 1) / len(z), rel=1e-3)
+
+
 @pytest.mark.parametrize('extra,match', [
     (['--dim', '30'], 'feature dimension D=24'),
     (['--dim', '8', '--max-fit-rows', '5'], '5 fit rows'),
