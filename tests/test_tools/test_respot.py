@@ -148,6 +148,11 @@ def test_bad_raw_files_fail_their_game_only(data, tmp_path, capsys):
                         '--labels-root', labels]) == 1
     res = _last_json(capsys)
     assert res['evaluated_games'] == 1 and res['failed'] == 3
+    # ... unless --games names the split that was scored
+    assert respot.main([str(raw), '--out-dir', str(tmp_path / 'o3'), '--labels-root', labels,
+                        '--games', 'league/2020/game_a']) == 0
+    res = _last_json(capsys)
+    assert res['evaluated_games'] == 1 and res['failed'] == 0
     assert respot.main([str(tmp_path / 'nothing'), '--out-dir', out]) == 1
 
 

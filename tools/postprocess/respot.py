@@ -4,7 +4,8 @@
         [--method soft_nms|nms|peaks] [--window 20] [--threshold 0.001] [--min-weight 0.0]
         [--max-per-class N] [--sigma 3 --height 0.2 --distance 15]
         [--fps 2] [--classes ...]
-        [--labels-root ROOT --label-file Labels-v2.json --metric tight|loose|at1..at5]
+        [--labels-root ROOT --label-file Labels-v2.json --metric tight|loose|at1..at5
+         [--games GAME ...]]
 
 RAW_DIR holds ``<game>/<half>_raw_scores.npz`` (``mmsport.apis.spotting.raw_scores_path``,
 read with ``load_raw_scores``; ``tools/inference_spotting.py`` writes them). Every
@@ -21,7 +22,8 @@ class names come from the npz meta (``fps``, ``classes``) unless ``--fps`` /
 
 With ``--labels-root``, the games holding ``--label-file`` are evaluated as
 ``tools/evaluate_spotting.py`` does (same functions); a labelled game without
-raw scores is an error. The last stdout line is JSON (metric, ``a_mAP``,
+raw scores is an error (``--games`` restricts the labelled games to a split). The last
+stdout line is JSON (metric, ``a_mAP``,
 per-class values, settings, counts).
 
 A bad raw file (unreadable, number of timesteps unlike its meta's ``n_frames``,
@@ -66,6 +68,7 @@ def parse_args(argv=None):
                    'label file)')
     p.add_argument('--labels-root', help='SoccerNet root with the label files: evaluate')
     p.add_argument('--label-file', default='Labels-v2.json')
+    p.add_argument('--games', nargs='+', help='evaluate only these labelled games (a split)')
     p.add_argument('--metric', default='tight',
                    choices=['tight', 'loose'] + [f'at{k}' for k in range(1, 6)])
     return p.parse_args(argv)
@@ -164,6 +167,8 @@ def main(argv=None):
         from mmsport.datasets.soccernet_io import list_games
         try:
             labelled = list_games(args.labels_root, args.label_file)
+            if args.games:
+                labelled = [g for g in labelled if g in set(args.games)]
         except Exception as e:
             logger.error(f'{type(e).__name__}: {e}')
             return 1
