@@ -72,5 +72,5 @@ test_dataloader = dict(
                  fps=fps, window_seconds=window_seconds, stride_seconds=stride_seconds,
                  label_radius_seconds=label_radius_seconds, input_size=input_size,
                  feature_dir=feature_dir, mode='test', pipeline=test_pipeline))
-# val_evaluator / test_evaluator: the SoccerNet-v2 spotting evaluator is added separately
-# (issue #6); configs using this base must define them.
+# val_evaluator / test_evaluator: configs using this base define them (WindowSpottingMetric in
+# configs/transformer_spotting/vivit-tiny_adamw-30e_soccernet-v2-224x224_base.py).
