@@ -114,10 +114,11 @@ def build_spotter(args):
     """(HalfSpotter, io settings) of the config and checkpoint."""
     from mmengine.config import Config
     from mmsport.apis import init_model
-    from mmsport.apis.transformer_spotting import HalfSpotter, clip_io_settings
+    from mmsport.apis.transformer_spotting import SPOTTER_KEYS, HalfSpotter, clip_io_settings
     cfg = Config.fromfile(args.config)
     io = clip_io_settings(cfg)
-    return HalfSpotter(init_model(cfg, args.checkpoint, device=args.device), **io), io
+    model = init_model(cfg, args.checkpoint, device=args.device)
+    return HalfSpotter(model, **{k: io[k] for k in SPOTTER_KEYS}), io
 
 
 def run_sharded(argv, nproc, logger):

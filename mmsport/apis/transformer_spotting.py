@@ -61,6 +61,10 @@ def clip_io_settings(cfg: Config) -> Dict:
     return out
 
 
+SPOTTER_KEYS = ('fps', 'window_seconds', 'stride_seconds', 'input_size', 'margin', 'batch_size',
+                'chunk')
+
+
 def window_starts(num_timesteps: int, window: int, stride: int) -> np.ndarray:
     """Sliding-window starts over N timesteps: ``min(j * stride, N - T)``, j = 0, 1, ...
 
@@ -74,6 +78,9 @@ def window_starts(num_timesteps: int, window: int, stride: int) -> np.ndarray:
 
 class HalfSpotter:
     """Per-timestep class scores of whole videos from a :class:`ViViTSpotter`.
+
+    ``HalfSpotter(model, **{k: io[k] for k in SPOTTER_KEYS})`` with ``io`` from
+    :func:`clip_io_settings` uses a config's settings.
 
     Args:
         model: the spotter (eval mode is set), on its device.
@@ -89,7 +96,7 @@ class HalfSpotter:
     def __init__(self, model: torch.nn.Module, fps: float = 2.0, window_seconds: float = 64.0,
                  stride_seconds: Optional[float] = None,
                  input_size: Optional[Sequence[int]] = (224, 224), margin: int = 0,
-                 batch_size: int = 4, chunk: int = 64, **_):
+                 batch_size: int = 4, chunk: int = 64):
         self.model = model.eval()
         self.fps = float(fps)
         self.window = int(round(float(window_seconds) * self.fps))

@@ -9,7 +9,8 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from mmsport.apis.transformer_spotting import HalfSpotter, clip_io_settings, window_starts
+from mmsport.apis.transformer_spotting import (SPOTTER_KEYS, HalfSpotter, clip_io_settings,
+                                               window_starts)
 from mmsport.models.postprocess import merge_windows
 from mmsport.registry import DATASETS, MODELS
 from mmsport.testing import make_tiny_soccer_data
@@ -64,7 +65,7 @@ def test_half_scores_equal_the_test_loop_windows_merged(cfg, model):
     """Every frame decoded once + tokens -> windows == the dataset's windows through the model."""
     io = clip_io_settings(cfg)
     assert (io['fps'], io['margin'], io['input_size']) == (2.0, 2, (32, 32))
-    spotter = HalfSpotter(model, **dict(io, chunk=7))
+    spotter = HalfSpotter(model, **{k: io[k] for k in SPOTTER_KEYS if k != 'chunk'}, chunk=7)
     ds = DATASETS.build(cfg.test_dataloader.dataset)
     for h, half in enumerate(ds._halves):
         idx = [i for i in range(len(ds)) if ds.get_data_info(i)['half'] == half['half']
