@@ -14,8 +14,8 @@ writes ``DIR/<game>/<half>_features.npy`` float32 (N, dim) for EVERY game found,
 ``--whiten``), exactly sklearn's ``PCA.transform``; ``--rescale`` multiplies every
 component by one number, ``scale = 1 / sqrt(mean(explained_variance))``, so the targets
 have a mean square of 1 per component while keeping the components' relative variances
-(an MSE regression is then dominated by the strong components, unlike with ``--whiten``). ``--load-pca`` projects with a
-saved ``pca.npz`` instead of fitting (e.g. new games with the training PCA); it is
+(an MSE regression is then dominated by the strong components, unlike with ``--whiten``).
+``--load-pca`` projects with a saved ``pca.npz`` instead of fitting (e.g. new games with the training PCA); it is
 copied to ``DIR/pca.npz``. Every file is written atomically, so re-running over the
 same DIR replaces each output whole.
 

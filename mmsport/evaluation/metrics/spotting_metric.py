@@ -137,7 +137,8 @@ class SpottingMAPMetric(BaseMetric):
                  classes: Sequence[str] = ('PASS', 'DRIVE'), fps: float = 25.0,
                  tolerances: Sequence[str] = ('at1', 'tight'),
                  postprocess: Optional[dict] = None, raw_dir: Optional[str] = None,
-                 out_dir: Optional[str] = None, collect_device: str = 'cpu', prefix: Optional[str] = None):
+                 out_dir: Optional[str] = None, collect_device: str = 'cpu',
+                 prefix: Optional[str] = None):
         super().__init__(collect_device=collect_device, prefix=prefix)
         metrics = [tolerances] if isinstance(tolerances, str) else list(tolerances)
         unknown = [m for m in metrics if m not in DELTAS]
