@@ -8,15 +8,15 @@ Reads every ``FEATURE_DIR/<game>/<half>_features.npy`` (N, D) (as written by
 all; pass the training games so that val/test features play no part in the fit) and
 writes ``DIR/<game>/<half>_features.npy`` float32 (N, dim) for EVERY game found, plus
 ``DIR/pca.npz`` (``mean`` (D,), ``components`` (dim, D), ``explained_variance`` (dim,),
-``explained_variance_ratio`` (dim,), ``singular_values`` (dim,), ``whiten``,
+``explained_variance_ratio`` (dim,), ``singular_values`` (dim,), ``whiten``, ``scale``,
 ``n_fit_rows``, ``n_available_rows``, ``seed``, ``fit_games``). A row ``x`` maps to
 ``(x - mean) @ components.T`` (divided by ``sqrt(explained_variance)`` with
 ``--whiten``), exactly sklearn's ``PCA.transform``; ``--rescale`` multiplies every
 component by one number, ``scale = 1 / sqrt(mean(explained_variance))``, so the targets
 have a mean square of 1 per component while keeping the components' relative variances
 (an MSE regression is then dominated by the strong components, unlike with ``--whiten``).
-``--load-pca`` projects with a saved ``pca.npz`` instead of fitting (e.g. new games with the training PCA); it is
-copied to ``DIR/pca.npz``. Every file is written atomically, so re-running over the
+``--load-pca`` projects with a saved ``pca.npz`` instead of fitting (e.g. new games with
+the training PCA); it is copied to ``DIR/pca.npz``. Every file is written atomically, so re-running over the
 same DIR replaces each output whole.
 
 Fit: sklearn ``PCA(svd_solver='full')`` (exact, deterministic) on at most
