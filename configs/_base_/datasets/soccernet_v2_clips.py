@@ -63,14 +63,6 @@ val_dataloader = dict(
                  fps=fps, window_seconds=window_seconds, stride_seconds=stride_seconds,
                  label_radius_seconds=label_radius_seconds, input_size=input_size,
                  feature_dir=feature_dir, mode='val', pipeline=test_pipeline))
-test_dataloader = dict(
-    batch_size=4,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(type=dataset_type, data_root=data_root, games=val_games, classes=classes,
-                 fps=fps, window_seconds=window_seconds, stride_seconds=stride_seconds,
-                 label_radius_seconds=label_radius_seconds, input_size=input_size,
-                 feature_dir=feature_dir, mode='test', pipeline=test_pipeline))
+test_dataloader = val_dataloader  # 'val' and 'test' modes slide windows alike
 # val_evaluator / test_evaluator: configs using this base define them (WindowSpottingMetric in
 # configs/transformer_spotting/vivit-tiny_adamw-30e_soccernet-v2-224x224_base.py).
