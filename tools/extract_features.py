@@ -28,9 +28,9 @@ useless as a distillation target.
 
 Frames: ``--input-size W H`` decodes at exactly W x H; ``--short-side S`` (default 224)
 keeps the aspect ratio (a 1280x720 half gives 398x224, SoccerNet's 224p). The whole
-frame is embedded (no crop: the pooling takes any size). decord resizes while decoding;
-for the few small widths it cannot produce (16, 24, 48, 72 px ...) frames are decoded
-at the video's size and resized with OpenCV (a warning says so).
+frame is embedded (no crop: the pooling takes any size). decord resizes while decoding
+(``open_video``: for the few small widths it cannot produce, 16, 24, 48, 72 px ..., frames
+are decoded at the video's size and resized with OpenCV; a warning says so).
 
 Decoding: each half is read ONCE, forward: the sorted unique source frames the clips
 use are decoded with decord ``get_batch`` in chunks of ``--chunk-frames`` into a ring
@@ -72,7 +72,7 @@ def _load_tool(rel, name):
 _clips = _load_tool('teacher_clips.py', 'mmsport_tool_teacher_clips')
 LOGGER_NAME, _logger = _clips.LOGGER_NAME, _clips._logger
 clip_indices, iter_clip_batches = _clips.clip_indices, _clips.iter_clip_batches
-decode_size, open_reader = _clips.decode_size, _clips.open_reader
+decode_size = _clips.decode_size
 META_FILE = 'extract_features.json'
 
 
@@ -216,12 +216,12 @@ def extract_half(model, video: str, fps: float, clip_len: int, clip_step: int, s
         (N, D) float32, N = ``half_timesteps(n_frames, video_fps, fps)``.
     """
     from mmsport.datasets.soccernet_v2_clip_dataset import SoccerNetV2ClipDataset
+    from mmsport.datasets.transforms.soccer_window_transforms import open_video
     n_frames, video_fps = SoccerNetV2ClipDataset._video_meta(video)
     idx = clip_indices(n_frames, video_fps, fps, clip_len, clip_step)
-    reader, resize = open_reader(video, size)
+    reader = open_video(video, size)
     out = None
-    for t0, clips in iter_clip_batches(reader, idx, batch_size, chunk_frames, video, stats,
-                                       resize):
+    for t0, clips in iter_clip_batches(reader, idx, batch_size, chunk_frames, video, stats):
         feats = embed_clips(model, clips)  # (B, D)
         if out is None:
             out = np.empty((len(idx), feats.shape[1]), np.float32)

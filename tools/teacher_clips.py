@@ -2,8 +2,7 @@
 
 Loaded by extract_features.py by path (tools/ is not a package). For one half:
 :func:`clip_indices` gives the source frames of every timestep's clip,
-:func:`decode_size` / :func:`open_reader` open the video at the wanted frame size
-(decord, or OpenCV resizing for the small widths decord cannot produce) and
+:func:`decode_size` gives the frame size to decode at (``open_video`` opens it there) and
 :func:`iter_clip_batches` reads it once, forward, through a ring buffer and yields
 the clips ``batch_size`` at a time. Also holds the tool's logger (:func:`_logger`).
 """
@@ -34,7 +33,7 @@ def clip_indices(n_frames: int, video_fps: float, fps: float, clip_len: int,
 
 
 def iter_clip_batches(reader, indices: np.ndarray, batch_size: int, chunk_frames: int,
-                      path: str = '?', stats: dict = None, resize=None):
+                      path: str = '?', stats: dict = None):
     """Stream a half once and yield its clips in order, ``batch_size`` at a time.
 
     The sorted unique frames of ``indices`` are decoded forward in chunks of
@@ -46,7 +45,7 @@ def iter_clip_batches(reader, indices: np.ndarray, batch_size: int, chunk_frames
     exceed the buffer.
 
     Args:
-        reader: a decord VideoReader (frames at the wanted size).
+        reader: from ``open_video`` (frames at the wanted size).
         indices: (N, L) source frames per clip; the per-clip min and max must be
             non-decreasing in clip order (true of :func:`clip_indices`).
         batch_size: clips per yielded batch.
@@ -54,13 +53,10 @@ def iter_clip_batches(reader, indices: np.ndarray, batch_size: int, chunk_frames
         path: the video, for error messages.
         stats: optional dict, filled with ``decoded_frames``, ``decode_calls``,
             ``buffer_frames`` (ring capacity), ``unique_frames``.
-        resize: (W, H) to resize decoded frames to with OpenCV; None: as decoded.
 
     Yields:
         (first clip index, (B, L, H, W, 3) uint8 clips); the last batch may be short.
     """
-    import cv2
-
     from mmsport.datasets.soccernet_io import SoccerNetDataError
     from mmsport.datasets.transforms.soccer_clip_transforms import decode_rgb
     indices = np.asarray(indices, np.int64)
@@ -82,9 +78,6 @@ def iter_clip_batches(reader, indices: np.ndarray, batch_size: int, chunk_frames
             end = needed[min(p + chunk_frames, needed.size) - 1]
             raise SoccerNetDataError(f'{path}: decoder returned {len(frames)} frames for '
                                      f'frames {needed[p]}..{end}')
-        if resize is not None:
-            frames = np.stack([cv2.resize(f, tuple(resize), interpolation=cv2.INTER_AREA)
-                               for f in frames])
         if ring is None:
             ring = np.empty((cap, ) + frames.shape[1:], np.uint8)
         slots = np.arange(p, p + len(frames)) % cap
@@ -115,30 +108,3 @@ def decode_size(video: str, args) -> tuple:
     s = int(args.short_side)
     return (s, max(1, int(round(h * s / w)))) if w < h else \
         (max(1, int(round(w * s / h))), s)
-
-
-def open_reader(video: str, size):
-    """(decord reader, OpenCV resize or None) decoding ``video`` at ``size`` (W, H).
-
-    decord fails on some small output widths (e.g. 16, 24, 48, 72 px: "DECORDArrayCopyFromTo:
-    The size must exactly match"); frame 0 is probed, and on such a failure frames are
-    decoded at the video's size and resized with OpenCV (INTER_AREA) instead.
-    """
-    from mmsport.datasets.soccernet_io import SoccerNetDataError
-    from mmsport.datasets.transforms.soccer_clip_transforms import decode_rgb
-    from mmsport.datasets.transforms.soccer_window_transforms import open_video
-    reader = open_video(video, size)
-    if size is None:
-        return reader, None
-    try:
-        decode_rgb(reader, [0], video)
-        reader.seek(0)
-        return reader, None
-    except SoccerNetDataError as e:
-        del reader
-        native = open_video(video)
-        decode_rgb(native, [0], video)  # a broken video still fails here
-        native.seek(0)
-        _logger().warning(f'{video}: decord cannot decode at {size[0]}x{size[1]} ({e}); '
-                          f'decoding at the video size and resizing with OpenCV')
-        return native, tuple(int(v) for v in size)

@@ -4,6 +4,7 @@ import os
 import pickle
 import shutil
 
+import cv2
 import numpy as np
 import pytest
 import torch
@@ -13,8 +14,8 @@ from mmsport.datasets.soccernet_ball_dataset import (SoccerNetBallDataset,
                                                      action_sampling_weights, dilate_frames)
 from mmsport.datasets.soccernet_io import SoccerNetDataError, list_games, read_labels
 from mmsport.datasets.transforms.soccer_window_transforms import (
-    _FORK_ORPHANS, LoadSoccerWindow, RandomHorizontalFlipWindow, SoccerWindowTarget, chunk_bounds,
-    decode_gray, open_video, window_indices)
+    _FORK_ORPHANS, LoadSoccerWindow, RandomHorizontalFlipWindow, ResizedVideoReader,
+    SoccerWindowTarget, chunk_bounds, decode_gray, open_video, window_indices)
 
 SECONDS, FPS, W, H = 8, 25, 160, 96
 N = SECONDS * FPS
@@ -251,6 +252,19 @@ def test_cache_equivalence(root, span):
     assert any(r is reader for r in _FORK_ORPHANS)  # kept alive: its destructor would hang
     state = pickle.loads(pickle.dumps(loader)).__dict__  # spawned workers: empty too
     assert not state['_readers'] and not state['_frames'] and state['chunk_size'] == 32
+
+
+def test_width_decord_cannot_produce_falls_back_to_opencv(root):
+    info = SoccerNetBallDataset(root).get_data_info(40)
+    reader = open_video(info['video'], (48, 32))  # decord fails at width 48
+    assert isinstance(reader, ResizedVideoReader) and len(reader) == N
+    out = LoadSoccerWindow()(dict(info, input_size=(48, 32)))
+    got = out['imgs']
+    native = open_video(info['video']).get_batch(out['frame_inds'].tolist()).asnumpy()
+    want = np.stack([cv2.cvtColor(cv2.resize(f, (48, 32), interpolation=cv2.INTER_AREA),
+                                  cv2.COLOR_RGB2GRAY) for f in native])
+    assert got.shape == (15, 32, 48) and np.array_equal(got, want)
+    assert not isinstance(open_video(info['video'], (80, 48)), ResizedVideoReader)
 
 
 def _broken_copy(root, game, tmp_path):

@@ -16,6 +16,7 @@ from sklearn.decomposition import PCA
 from mmsport.datasets.soccernet_io import game_videos, list_games
 from mmsport.datasets.soccernet_v2_clip_dataset import SoccerNetV2ClipDataset
 from mmsport.datasets.transforms.soccer_clip_transforms import half_timesteps
+from mmsport.datasets.transforms.soccer_window_transforms import ResizedVideoReader, open_video
 from mmsport.testing.soccer import make_tiny_soccer_data
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -135,8 +136,9 @@ def test_streaming_equals_naive(data_root, teacher, clip_len, clip_step, chunk, 
 
 def test_decord_unsupported_width_falls_back_to_opencv(data_root, teacher):
     video = game_videos(os.path.join(data_root, list_games(data_root, 'Labels-v2.json')[0]))[1]
-    reader, resize = ext.open_reader(video, (48, 32))  # decord fails at width 48
-    assert resize == (48, 32) and reader[0].shape == (64, 96, 3)
+    reader = open_video(video, (48, 32))  # decord fails at width 48
+    assert isinstance(reader, ResizedVideoReader) and reader.size == (48, 32)
+    assert reader.get_batch([0, 5]).asnumpy().shape == (2, 32, 48, 3)
     feats = ext.extract_half(teacher[2], video, FPS, 2, 1, (48, 32), chunk_frames=9)
     assert feats.shape == (N_T, D)
     frames = decord.VideoReader(video).get_batch([37, 38]).asnumpy()  # timestep 3: frame 38

@@ -4,6 +4,7 @@ Sample dicts come from ``SoccerNetBallDataset``: ``video``, ``n_frames``,
 ``frame`` (centre), ``num_frames``, ``frame_step``, ``input_size``,
 ``label_frames``, ``label_classes``, ``num_classes``, ``positive_window``.
 """
+import logging
 import os
 from collections import OrderedDict
 from typing import Optional, Sequence, Tuple
@@ -13,6 +14,7 @@ import numpy as np
 import torch
 from mmaction.structures import ActionDataSample
 from mmcv.transforms import BaseTransform
+from mmengine.logging import print_log
 
 from mmsport.registry import TRANSFORMS
 from ..soccernet_io import SoccerNetDataError
@@ -35,15 +37,86 @@ def window_target(label_frames: np.ndarray, label_classes: np.ndarray, frame: in
     return target
 
 
-def open_video(path: str, size: Optional[Sequence[int]] = None, num_threads: int = 1):
-    """A decord ``VideoReader`` decoding at ``size`` (W, H) (None: the video's size)."""
+class _Frames:
+    """Decoded frames with decord's ``NDArray.asnumpy()`` accessor."""
+
+    def __init__(self, array: np.ndarray):
+        self.array = array
+
+    def asnumpy(self) -> np.ndarray:
+        return self.array
+
+
+class ResizedVideoReader:
+    """A decord reader at the video's own size whose frames are resized with
+    OpenCV (``INTER_AREA``) to ``size`` (W, H): what :func:`open_video` returns
+    for the output sizes decord cannot produce. ``get_batch`` returns an object
+    with ``asnumpy()`` -> (N, H, W, 3) uint8, as decord's does; the rest
+    (``len``, ``get_avg_fps``, ``get_key_indices``, ``seek``) is the reader's.
+    """
+
+    def __init__(self, reader, size: Sequence[int]):
+        self.reader, self.size = reader, (int(size[0]), int(size[1]))
+
+    def __len__(self) -> int:
+        return len(self.reader)
+
+    def __getattr__(self, name):
+        if name == 'reader':  # not set yet (e.g. while unpickling)
+            raise AttributeError(name)
+        return getattr(self.reader, name)
+
+    def get_batch(self, indices: Sequence[int]) -> _Frames:
+        frames = self.reader.get_batch(indices).asnumpy()  # (N, H0, W0, 3)
+        return _Frames(np.stack([cv2.resize(f, self.size, interpolation=cv2.INTER_AREA)
+                                 for f in frames]))
+
+
+_RESIZE_FALLBACK_WARNED = set()
+
+
+def _decord_reader(path: str, w: int, h: int, num_threads: int):
     import decord
-    w, h = (-1, -1) if size is None else (int(size[0]), int(size[1]))
     try:
         return decord.VideoReader(path, width=w, height=h, num_threads=num_threads)
     except Exception as e:  # DECORDError / RuntimeError
         raise SoccerNetDataError(f'{path}: cannot be opened as a video '
                                  f'({str(e).splitlines()[0] if str(e) else e!r})') from e
+
+
+def open_video(path: str, size: Optional[Sequence[int]] = None, num_threads: int = 1):
+    """A reader of ``path`` decoding at ``size`` (W, H) (None: the video's size).
+
+    A decord ``VideoReader``, or, where decord cannot produce that size (it fails
+    on some small widths, e.g. 16, 24, 48, 72 px: "DECORDArrayCopyFromTo: The size
+    must exactly match"), a :class:`ResizedVideoReader` (decode at the video's size,
+    resize with OpenCV), with a warning. With a ``size`` frame 0 is decoded once to
+    find out; a video that cannot be opened or decoded raises
+    :class:`SoccerNetDataError` naming it.
+    """
+    if size is None:
+        return _decord_reader(path, -1, -1, num_threads)
+    w, h = int(size[0]), int(size[1])
+    reader = _decord_reader(path, w, h, num_threads)
+    try:
+        reader.get_batch([0])
+        reader.seek(0)
+        return reader
+    except Exception as e:  # DECORDError / RuntimeError
+        cause = str(e).splitlines()[0] if str(e) else repr(e)
+    del reader
+    native = _decord_reader(path, -1, -1, num_threads)
+    try:
+        native.get_batch([0])
+        native.seek(0)
+    except Exception as e:
+        raise SoccerNetDataError(f'{path}: cannot decode frame 0 '
+                                 f'({str(e).splitlines()[0] if str(e) else e!r})') from e
+    if (path, w, h) not in _RESIZE_FALLBACK_WARNED:
+        _RESIZE_FALLBACK_WARNED.add((path, w, h))
+        print_log(f'{path}: decord cannot decode at {w}x{h} ({cause}); decoding at the '
+                  'video size and resizing with OpenCV', logger='current', level=logging.WARNING)
+    return ResizedVideoReader(native, (w, h))
 
 
 def decode_gray(reader, indices: Sequence[int], path: str = '?') -> np.ndarray:
