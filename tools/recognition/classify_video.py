@@ -5,9 +5,9 @@
         [--classes classes.txt] [--device cpu]
 
 (also reachable as ``tools/inference.py CONFIG CHECKPOINT VIDEO ...`` for a recognizer
-config). The config's test pipeline is used with the rawframe decoding replaced by
-decord video decoding. With a detector, every ``--det-every``-th frame is run through
-it, the per-category maximum score is the video's evidence, and the fusion rules of
+config). The config's test pipeline is used with its decoding replaced: each frame the
+recognizer samples or the detector needs is decoded once (decord, forward, in chunks).
+With a detector, every ``--det-every``-th frame is run through it, the per-category maximum score is the video's evidence, and the fusion rules of
 ``--fusion-config`` (e.g. configs/recognition/fusion_ball-evidence_actionrec-synthetic.py)
 adjust the class scores, as ``tools/postprocess/ensemble.py`` does for a test set.
 
@@ -41,38 +41,92 @@ def parse_args(argv=None):
     return p.parse_args(argv)
 
 
-def video_pipeline(test_pipeline):
-    """The rawframe test pipeline with decord decoding: (list of transform dicts)."""
-    out = [dict(type='DecordInit')]
-    for t in test_pipeline:
-        if t['type'] in ('RawFrameDecode', 'DecordInit', 'OpenCVInit', 'PyAVInit'):
-            continue
-        out.append(t)
-        if t['type'] == 'SampleFrames':
-            out.append(dict(type='DecordDecode'))
-    return out
+DECODING = ('RawFrameDecode', 'DecordInit', 'DecordDecode', 'OpenCVInit', 'OpenCVDecode',
+            'PyAVInit', 'PyAVDecode')
 
 
-def detector_evidence(det_model, video, categories, every):
-    """(K,) max detection score per category over every ``every``-th frame of ``video``."""
+def split_pipeline(test_pipeline):
+    """(frame sampling, after decoding) parts of a test pipeline (lists of transform dicts).
+
+    The decoding steps are dropped: this tool decodes the frames itself, once for the
+    recognizer and the detector together (:func:`decode_frames`).
+    """
+    kept = [t for t in test_pipeline if t['type'] not in DECODING]
+    cut = [i for i, t in enumerate(kept) if t['type'] == 'SampleFrames']
+    if not cut:
+        raise ValueError('the test pipeline has no SampleFrames step')
+    return kept[:cut[0] + 1], kept[cut[0] + 1:]
+
+
+def decode_frames(reader, keep, every, on_detect_frame, chunk_frames=32, stats=None):
+    """Decode the union of ``keep`` and every ``every``-th frame once, forward.
+
+    The sorted unique frames are read with one ``get_batch`` per ``chunk_frames``;
+    each detector frame (``every`` > 0) goes to ``on_detect_frame`` (RGB (H, W, 3)
+    uint8) as it is decoded, so memory is one chunk plus the kept frames.
+
+    Args:
+        reader: a decord ``VideoReader``.
+        keep: frame indices the recognizer samples (any order, repeats allowed).
+        every: detector stride; 0: no detector frames.
+        on_detect_frame: called with each detector frame.
+        chunk_frames: frames per decode call.
+        stats: optional dict, filled with ``decoded_frames`` and ``decode_calls``.
+
+    Returns:
+        list of the ``keep`` frames, in ``keep``'s order.
+    """
+    keep = np.asarray(keep, np.int64).reshape(-1)
+    det = np.arange(0, len(reader), every) if every > 0 else np.zeros(0, np.int64)
+    needed = np.union1d(keep, det)
+    kept, is_det, is_kept = {}, set(det.tolist()), set(keep.tolist())
+    stats = {} if stats is None else stats
+    stats.update(decoded_frames=0, decode_calls=0)
+    for p in range(0, needed.size, chunk_frames):
+        idx = needed[p:p + chunk_frames].tolist()
+        frames = reader.get_batch(idx).asnumpy()  # (c, H, W, 3) RGB
+        stats['decoded_frames'] += len(frames)
+        stats['decode_calls'] += 1
+        for i, frame in zip(idx, frames):
+            if i in is_det:
+                on_detect_frame(frame)
+            if i in is_kept:
+                kept[i] = frame.copy()  # not a view that keeps the whole chunk alive
+    return [kept[i] for i in keep.tolist()]
+
+
+def classify(video, model, sample_pipeline, tail_pipeline, det_model=None, num_categories=0,
+             every=4, stats=None):
+    """(class scores (C,), detector evidence (K,) or None) of one video, decoded once.
+
+    The evidence is the maximum detection score per category over every
+    ``every``-th frame; frames go to mmdet as BGR, as its image loader gives them.
+    """
     import decord
-    from mmdet.apis import inference_detector
+    from mmaction.apis import inference_recognizer
     from mmengine.registry import DefaultScope
     reader = decord.VideoReader(video)
-    ev = np.zeros(len(categories))
-    with DefaultScope.overwrite_default_scope('mmdet'):  # mmdet's transforms, unprefixed
-        for i in range(0, len(reader), every):
-            frame = reader[i].asnumpy()[:, :, ::-1]  # RGB -> BGR, as mmdet's loader gives
-            inst = inference_detector(det_model, frame).pred_instances
-            scores, labels = inst.scores.cpu().numpy(), inst.labels.cpu().numpy()
-            np.maximum.at(ev, labels, scores)
-    return ev
+    data = sample_pipeline(dict(filename=video, label=-1, start_index=0, modality='RGB',
+                                total_frames=len(reader), avg_fps=reader.get_avg_fps()))
+    evidence = np.zeros(num_categories) if det_model is not None else None
+
+    def detect(frame):
+        from mmdet.apis import inference_detector
+        with DefaultScope.overwrite_default_scope('mmdet'):  # mmdet's transforms, unprefixed
+            inst = inference_detector(det_model, frame[:, :, ::-1]).pred_instances
+        np.maximum.at(evidence, inst.labels.cpu().numpy(), inst.scores.cpu().numpy())
+
+    imgs = decode_frames(reader, data['frame_inds'], every if det_model is not None else 0,
+                         detect, stats=stats)
+    data.update(imgs=imgs, original_shape=imgs[0].shape[:2], img_shape=imgs[0].shape[:2])
+    with DefaultScope.overwrite_default_scope('mmaction'):  # mmaction's transforms
+        sample = inference_recognizer(model, data, test_pipeline=tail_pipeline)
+    return sample.pred_score.float().cpu().numpy(), evidence
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
     sys.path.insert(0, REPO)
-    from mmaction.apis import inference_recognizer
     from mmengine.config import Config
     from mmengine.dataset import Compose
     from mmengine.registry import init_default_scope
@@ -89,8 +143,9 @@ def main(argv=None) -> int:
         classes = [ln.strip() for ln in f if ln.strip()]
     model = init_model(cfg, args.checkpoint, device=args.device)
     init_default_scope('mmaction')  # mmaction's transforms, unprefixed
-    pipeline = Compose(video_pipeline(cfg.test_pipeline))
+    sample_pipeline, tail_pipeline = (Compose(p) for p in split_pipeline(cfg.test_pipeline))
     det_model = fusion = None
+    categories = []
     if args.det_config:
         from mmdet.apis import init_detector
         det_cfg = Config.fromfile(args.det_config)
@@ -106,11 +161,10 @@ def main(argv=None) -> int:
         stem = osp.splitext(osp.basename(video))[0]
         try:
             init_default_scope('mmaction')
-            sample = inference_recognizer(model, video, test_pipeline=pipeline)
-            scores = sample.pred_score.float().cpu().numpy()  # (C,)
+            scores, ev = classify(video, model, sample_pipeline, tail_pipeline, det_model,
+                                  len(categories), args.det_every)  # (C,), (K,) or None
             out = dict(video=video)
             if det_model is not None:
-                ev = detector_evidence(det_model, video, categories, args.det_every)
                 out['evidence'] = dict(zip(categories, ev.round(4).tolist()))
                 if fusion is not None:
                     scores = fusion(scores[None], ev[None], classes, categories)[0]
