@@ -3,6 +3,8 @@ from typing import Optional
 
 import torch
 import torch.nn as nn
+from mmengine.logging import print_log
+from mmengine.runner.checkpoint import CheckpointLoader
 
 from mmsport.models.layers import GeM
 from mmsport.registry import MODELS
@@ -27,10 +29,13 @@ class EarlyFusion2D(BaseWindowSpotter):
         feature_index_2d: index into ``encoder_2d.layers`` of the features;
             -1 (default) keeps EfficientNetV2's 1280-channel head conv.
         pretrained_2d: checkpoint path/URL for the encoder (loaded by
-            ``init_weights()``). ImageNet stems have 3 in-channels: that
-            one tensor is skipped (shape mismatch, with a warning) and stays
-            randomly initialized.
+            ``init_weights()``). An ImageNet stem has 3 in-channels, not T:
+            with ``adapt_stem`` its kernel is tiled over the T channels and
+            scaled by 3 / T (as timm's ``in_chans``), so T identical frames
+            give the pretrained stem's response to that frame as RGB;
+            without, it stays randomly initialized (shape mismatch, skipped).
         pretrained_2d_prefix: key prefix of the encoder in that checkpoint.
+        adapt_stem: adapt a pretrained stem with another channel count.
         gem_p: initial GeM exponent.
         dropout: dropout before the classifier.
         loss: loss config; default mmpretrain ``FocalLoss`` (alpha 0.4, gamma 1.2).
@@ -41,17 +46,37 @@ class EarlyFusion2D(BaseWindowSpotter):
     def __init__(self, num_classes: int = 2, num_frames: int = 15,
                  encoder_2d: dict = DEFAULT_ENCODER_2D, feature_index_2d: int = -1,
                  pretrained_2d: Optional[str] = None,
-                 pretrained_2d_prefix: str = 'backbone.', gem_p: float = 3.0,
-                 dropout: float = 0.2, loss: Optional[dict] = None,
+                 pretrained_2d_prefix: str = 'backbone.', adapt_stem: bool = True,
+                 gem_p: float = 3.0, dropout: float = 0.2, loss: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None, init_cfg=None):
         super().__init__(num_classes, loss=loss, data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
         self.num_frames = num_frames
+        self.pretrained_2d, self.pretrained_2d_prefix = pretrained_2d, pretrained_2d_prefix
+        self.adapt_stem = adapt_stem
         self.encoder_2d, channels = build_efficientnet_trunk(
             encoder_2d, num_frames, feature_index_2d, pretrained_2d, pretrained_2d_prefix)
         self.pool = GeM(p=gem_p)
         self.dropout = nn.Dropout(dropout)
         self.fc = nn.Linear(channels, num_classes)
+
+    def init_weights(self) -> None:
+        """Loads ``pretrained_2d`` (non-strict) and adapts its stem to T channels."""
+        super().init_weights()
+        if not (self.pretrained_2d and self.adapt_stem):
+            return
+        state = CheckpointLoader.load_checkpoint(self.pretrained_2d, map_location='cpu')
+        state = state.get('state_dict', state)
+        stem = self.encoder_2d.layers[0].conv.weight  # (C_out, T, k, k)
+        src = state.get(f'{self.pretrained_2d_prefix}layers.0.conv.weight')
+        if src is None or src.shape[1] == stem.shape[1] or src.shape[0] != stem.shape[0]:
+            return  # loaded as is (same channels), or nothing to adapt
+        t, c = stem.shape[1], src.shape[1]
+        tiled = src.repeat(1, -(-t // c), 1, 1)[:, :t] * (c / t)  # (C_out, T, k, k)
+        with torch.no_grad():
+            stem.copy_(tiled.to(stem))
+        print_log(f'EarlyFusion2D: stem of {self.pretrained_2d} adapted from {c} to {t} '
+                  f'input channels (tiled, scaled by {c}/{t})', logger='current')
 
     def forward_logits(self, inputs: torch.Tensor) -> torch.Tensor:
         """inputs: (B, T, H, W) float; returns (B, C) logits."""
