@@ -110,15 +110,31 @@ def score_game(spotter, io, args, game):
     return preds
 
 
+class LazySpotter:
+    """The config's :class:`HalfSpotter`, built (model and checkpoint) on the first
+    half that needs scoring: after ``--nproc`` shards, the parent only re-reads their
+    raw scores and builds no model unless a shard left a half unscored."""
+
+    def __init__(self, cfg, args):
+        self.cfg, self.args, self.spotter = cfg, args, None
+
+    def run(self, video):
+        if self.spotter is None:
+            from mmsport.apis import init_model
+            from mmsport.apis.transformer_spotting import (SPOTTER_KEYS, HalfSpotter,
+                                                           clip_io_settings)
+            io = clip_io_settings(self.cfg)
+            model = init_model(self.cfg, self.args.checkpoint, device=self.args.device)
+            self.spotter = HalfSpotter(model, **{k: io[k] for k in SPOTTER_KEYS})
+        return self.spotter.run(video)
+
+
 def build_spotter(args):
-    """(HalfSpotter, io settings) of the config and checkpoint."""
+    """(spotter with ``run(video)``, io settings) of the config and checkpoint."""
     from mmengine.config import Config
-    from mmsport.apis import init_model
-    from mmsport.apis.transformer_spotting import SPOTTER_KEYS, HalfSpotter, clip_io_settings
+    from mmsport.apis.transformer_spotting import clip_io_settings
     cfg = Config.fromfile(args.config)
-    io = clip_io_settings(cfg)
-    model = init_model(cfg, args.checkpoint, device=args.device)
-    return HalfSpotter(model, **{k: io[k] for k in SPOTTER_KEYS}), io
+    return LazySpotter(cfg, args), clip_io_settings(cfg)
 
 
 def run_sharded(argv, nproc, logger):

@@ -9,6 +9,7 @@ import pytest
 import torch
 from mmengine.config import Config
 
+import mmsport.apis
 from mmsport.apis.transformer_spotting import (SPOTTER_KEYS, HalfSpotter, clip_io_settings,
                                                window_starts)
 from mmsport.models.postprocess import merge_windows
@@ -90,7 +91,7 @@ def _tool():
     return mod
 
 
-def test_tool_on_a_root_and_a_video(cfg, model, data_root, tmp_path, capsys):
+def test_tool_on_a_root_and_a_video(cfg, model, data_root, tmp_path, capsys, monkeypatch):
     cfg_path, ckpt = str(tmp_path / 'cfg.py'), str(tmp_path / 'model.pth')
     cfg.dump(cfg_path)
     torch.save(dict(state_dict=model.state_dict(), meta={}), ckpt)
@@ -110,11 +111,15 @@ def test_tool_on_a_root_and_a_video(cfg, model, data_root, tmp_path, capsys):
     assert os.path.isfile(os.path.join(out, 'raw', games[0], '2_raw_scores.npz'))
     assert os.path.isfile(f'{out}/sub.zip')
 
-    # two processes (one game each), then zip and evaluation here: the same numbers
+    # two processes (one game each), then zip and evaluation here: the same numbers;
+    # this process only re-reads their raw scores (no model built here)
     out2 = str(tmp_path / 'out2')
+    built, init_model = [], mmsport.apis.init_model
+    monkeypatch.setattr(mmsport.apis, 'init_model',
+                        lambda *a, **k: built.append(a) or init_model(*a, **k))
     assert _tool().main([cfg_path, ckpt, root, '--out-dir', out2, '--nproc', '2']) == 1
     res2 = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert res2 == res
+    assert res2 == res and built == []
 
     video = os.path.join(root, games[0], '1_720p.mkv')
     assert _tool().main([cfg_path, ckpt, video, '--out-dir', str(tmp_path / 'vid')]) == 0
