@@ -264,6 +264,8 @@ def test_width_decord_cannot_produce_falls_back_to_opencv(root):
     want = np.stack([cv2.cvtColor(cv2.resize(f, (48, 32), interpolation=cv2.INTER_AREA),
                                   cv2.COLOR_RGB2GRAY) for f in native])
     assert got.shape == (15, 32, 48) and np.array_equal(got, want)
+    again = open_video(info['video'], (48, 32))  # known now: no second probe or warning
+    assert isinstance(again, ResizedVideoReader) and len(again) == N
     assert not isinstance(open_video(info['video'], (80, 48)), ResizedVideoReader)
 
 

@@ -72,7 +72,7 @@ class ResizedVideoReader:
                                  for f in frames]))
 
 
-_RESIZE_FALLBACK_WARNED = set()
+_DECORD_SIZE_OK = {}  # (path, W, H) -> whether decord decodes that video at that size
 
 
 def _decord_reader(path: str, w: int, h: int, num_threads: int):
@@ -90,30 +90,35 @@ def open_video(path: str, size: Optional[Sequence[int]] = None, num_threads: int
     A decord ``VideoReader``, or, where decord cannot produce that size (it fails
     on some small widths, e.g. 16, 24, 48, 72 px: "DECORDArrayCopyFromTo: The size
     must exactly match"), a :class:`ResizedVideoReader` (decode at the video's size,
-    resize with OpenCV), with a warning. With a ``size`` frame 0 is decoded once to
-    find out; a video that cannot be opened or decoded raises
-    :class:`SoccerNetDataError` naming it.
+    resize with OpenCV), with a warning. With a ``size`` frame 0 is decoded to find
+    out, once per (video, size) and process; a video that cannot be opened or decoded
+    raises :class:`SoccerNetDataError` naming it.
     """
     if size is None:
         return _decord_reader(path, -1, -1, num_threads)
     w, h = int(size[0]), int(size[1])
-    reader = _decord_reader(path, w, h, num_threads)
-    try:
-        reader.get_batch([0])
-        reader.seek(0)
-        return reader
-    except Exception as e:  # DECORDError / RuntimeError
-        cause = str(e).splitlines()[0] if str(e) else repr(e)
-    del reader
+    known = _DECORD_SIZE_OK.get((path, w, h))
+    if known is not False:
+        reader = _decord_reader(path, w, h, num_threads)
+        if known:
+            return reader
+        try:
+            reader.get_batch([0])
+            reader.seek(0)
+            _DECORD_SIZE_OK[(path, w, h)] = True
+            return reader
+        except Exception as e:  # DECORDError / RuntimeError
+            cause = str(e).splitlines()[0] if str(e) else repr(e)
+        del reader
     native = _decord_reader(path, -1, -1, num_threads)
-    try:
-        native.get_batch([0])
-        native.seek(0)
-    except Exception as e:
-        raise SoccerNetDataError(f'{path}: cannot decode frame 0 '
-                                 f'({str(e).splitlines()[0] if str(e) else e!r})') from e
-    if (path, w, h) not in _RESIZE_FALLBACK_WARNED:
-        _RESIZE_FALLBACK_WARNED.add((path, w, h))
+    if known is None:
+        try:
+            native.get_batch([0])
+            native.seek(0)
+        except Exception as e:
+            raise SoccerNetDataError(f'{path}: cannot decode frame 0 '
+                                     f'({str(e).splitlines()[0] if str(e) else e!r})') from e
+        _DECORD_SIZE_OK[(path, w, h)] = False
         print_log(f'{path}: decord cannot decode at {w}x{h} ({cause}); decoding at the '
                   'video size and resizing with OpenCV', logger='current', level=logging.WARNING)
     return ResizedVideoReader(native, (w, h))
