@@ -234,6 +234,11 @@ class SoccerNetBallDataset(BaseDataset):
                     num_classes=len(self.classes))
         return info
 
+    def half_window_bounds(self) -> np.ndarray:
+        """(H + 1,) flat id of each half's first window, then ``len(self)``."""
+        self.full_init()
+        return self._starts.copy()
+
     def window_id(self, half_index: int, frame: int) -> int:
         """Flat window id of centre ``frame`` of half ``half_index`` (a multiple of stride)."""
         self.full_init()
@@ -274,10 +279,22 @@ class SoccerWindowSampler(Sampler):
         samples_per_epoch: None: ``dataset.samples_per_epoch``.
         seed: used when ``dataset.seed`` is None (the runner passes its seed);
             None on both: a seed synchronised over ranks.
+        group_size: windows drawn together. 1 (default, the seed): independent
+            draws. k > 1: each draw is followed by the k - 1 windows after it in
+            its half (``group_step`` ids apart, clamped at the half's end), and
+            ranks get whole groups: consecutive windows share most frames, so
+            ``LoadSoccerWindow`` decodes them once even with a cache far smaller
+            than a half (long real halves). Use a divisor of the batch size (a
+            DataLoader worker loads whole batches). The batches are then
+            correlated: the draws per epoch are ``samples_per_epoch / k``.
+        group_step: id step inside a group; None: the dataset's ``frame_step``
+            in window ids (train: 2 frames, so a window shares all its frames
+            but one with the next; windows 1 frame apart share none).
     """
 
     def __init__(self, dataset, samples_per_epoch: Optional[int] = None,
-                 seed: Optional[int] = None):
+                 seed: Optional[int] = None, group_size: int = 1,
+                 group_step: Optional[int] = None):
         self.rank, self.world_size = get_dist_info()
         self.dataset = dataset
         n = samples_per_epoch or getattr(dataset, 'samples_per_epoch', None) or len(dataset)
@@ -286,20 +303,41 @@ class SoccerWindowSampler(Sampler):
         ds_seed = getattr(dataset, 'seed', None)
         self.seed = ds_seed if ds_seed is not None else (
             seed if seed is not None else sync_random_seed())
+        if group_step is None:
+            group_step = max(1, getattr(dataset, 'frame_step', 1) // getattr(dataset, 'stride', 1))
+        if group_size < 1 or group_step < 1:
+            raise ValueError(f'group_size ({group_size}) and group_step ({group_step}) '
+                             'must be >= 1')
+        self.group_size, self.group_step = int(group_size), int(group_step)
         self.epoch = 0
         self._cdf = None
 
-    def epoch_ids(self, epoch: int) -> np.ndarray:
-        """All ranks' window ids (total_size,) of ``epoch``."""
+    def epoch_groups(self, epoch: int) -> np.ndarray:
+        """All ranks' window ids of ``epoch`` as (G, group_size) groups, G = world_size *
+        ceil(num_samples / group_size)."""
         if self._cdf is None:
             self._cdf = np.cumsum(np.asarray(self.dataset.sampling_weights(), np.float64))
         rng = np.random.default_rng([int(self.seed) & 0xFFFFFFFF, int(epoch)])
-        u = rng.random(self.total_size) * self._cdf[-1]
-        return np.minimum(np.searchsorted(self._cdf, u, side='right'), len(self._cdf) - 1)
+        n_groups = self.world_size * -(-self.num_samples // self.group_size)
+        u = rng.random(n_groups) * self._cdf[-1]
+        first = np.minimum(np.searchsorted(self._cdf, u, side='right'), len(self._cdf) - 1)
+        if self.group_size == 1:
+            return first[:, None]
+        if not hasattr(self.dataset, 'half_window_bounds'):
+            raise ValueError(f'group_size > 1 needs a dataset with half_window_bounds(), '
+                             f'not {type(self.dataset).__name__}')
+        bounds = np.asarray(self.dataset.half_window_bounds(), np.int64)
+        last = bounds[np.searchsorted(bounds, first, side='right')] - 1  # end of the half
+        ids = first[:, None] + self.group_step * np.arange(self.group_size)[None]
+        return np.minimum(ids, last[:, None])
+
+    def epoch_ids(self, epoch: int) -> np.ndarray:
+        """All ranks' window ids of ``epoch``, groups in order (total_size, with groups of 1)."""
+        return self.epoch_groups(epoch).reshape(-1)
 
     def __iter__(self):
-        ids = self.epoch_ids(self.epoch)[self.rank:self.total_size:self.world_size]
-        return iter(ids.tolist())
+        groups = self.epoch_groups(self.epoch)[self.rank::self.world_size]
+        return iter(groups.reshape(-1)[:self.num_samples].tolist())
 
     def __len__(self) -> int:
         return self.num_samples

@@ -166,6 +166,38 @@ def test_sampler_reproducible_and_sharded(root):
     assert sorted(sum(shards, [])) == sorted(full.tolist())
 
 
+def test_grouped_sampling_keeps_neighbours_together(root):
+    ds = SoccerNetBallDataset(root, samples_per_epoch=40, seed=1,
+                              pipeline=[dict(type='LoadSoccerWindow', cache_mb=1.0)])
+    bounds = ds.half_window_bounds()
+    assert bounds.tolist() == [0, N, 2 * N]
+    groups = SoccerWindowSampler(ds, group_size=4).epoch_groups(0)  # (10, 4)
+    assert groups.shape == (10, 4)
+    first_draws = SoccerWindowSampler(ds).epoch_groups(0)[:10, 0]  # the same RNG draws
+    assert groups[:, 0].tolist() == first_draws.tolist()
+    half_end = bounds[np.searchsorted(bounds, groups[:, :1], side='right')] - 1
+    step = 2  # the frame step: neighbours share 14 of their 15 frames
+    assert (groups == np.minimum(groups[:, :1] + step * np.arange(4), half_end)).all()
+    sharded = []
+    for rank in range(2):  # ranks get whole groups
+        s = SoccerWindowSampler(ds, group_size=4)
+        s.rank, s.world_size, s.num_samples = rank, 2, 8
+        sharded.append(list(s))
+    regroup = SoccerWindowSampler(ds, group_size=4)
+    regroup.world_size, regroup.num_samples = 2, 8
+    assert sharded == [regroup.epoch_groups(0)[r::2].reshape(-1).tolist() for r in (0, 1)]
+    # a cache of ~70 frames: neighbours are decoded once, independent draws each time
+    decoded = []
+    for k in (1, 4):
+        loader = LoadSoccerWindow(cache_mb=1.0)
+        for i in SoccerWindowSampler(ds, group_size=k):
+            loader(ds.get_data_info(i))
+        decoded.append(loader.stats['decoded_frames'])
+    assert decoded[1] < 0.4 * decoded[0]
+    with pytest.raises(ValueError, match='group_size'):
+        SoccerWindowSampler(ds, group_size=0)
+
+
 def _write_oof(oof_dir, game, scores_per_half):
     for half, scores in scores_per_half.items():
         path = os.path.join(oof_dir, game, f'{half}_raw_predictions.npz')
