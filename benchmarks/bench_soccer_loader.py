@@ -19,8 +19,8 @@ target / flip / pack steps:
 Prints both windows/s and the ratio (goal >= 3x); frames decoded per window
 show where the gain comes from. ``--cache-mb 2`` shows the no-reuse regime
 (long real halves, where a cache holds a tiny part of the data); ``--group-size 4`` adds
-the sampler's neighbour groups, which bring the reuse back there. All figures come from this run; on a shared
-machine only the ratios are meaningful. Both loaders are timed in alternating
+the sampler's neighbour groups, which bring the reuse back there. All figures come from
+this run; on a shared machine only the ratios are meaningful. Both loaders are timed in alternating
 blocks so that load changes from other processes hit both alike. CPU time
 counts every thread of this process: decord decodes ahead on a background
 thread after each ``get_batch`` (wall time hides it on a multi-core machine,

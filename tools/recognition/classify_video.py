@@ -7,7 +7,8 @@
 (also reachable as ``tools/inference.py CONFIG CHECKPOINT VIDEO ...`` for a recognizer
 config). The config's test pipeline is used with its decoding replaced: each frame the
 recognizer samples or the detector needs is decoded once (decord, forward, in chunks).
-With a detector, every ``--det-every``-th frame is run through it, the per-category maximum score is the video's evidence, and the fusion rules of
+With a detector, every ``--det-every``-th frame is run through it, the per-category
+maximum score is the video's evidence, and the fusion rules of
 ``--fusion-config`` (e.g. configs/recognition/fusion_ball-evidence_actionrec-synthetic.py)
 adjust the class scores, as ``tools/postprocess/ensemble.py`` does for a test set.
 
