@@ -4,7 +4,7 @@ from typing import Optional
 import torch
 import torch.nn as nn
 from mmengine.logging import print_log
-from mmengine.runner.checkpoint import CheckpointLoader
+from mmengine.runner.checkpoint import CheckpointLoader, load_state_dict
 
 from mmsport.models.layers import GeM
 from mmsport.registry import MODELS
@@ -54,29 +54,31 @@ class EarlyFusion2D(BaseWindowSpotter):
         self.num_frames = num_frames
         self.pretrained_2d, self.pretrained_2d_prefix = pretrained_2d, pretrained_2d_prefix
         self.adapt_stem = adapt_stem
+        # with adapt_stem the checkpoint is read once, in init_weights (not by the trunk)
         self.encoder_2d, channels = build_efficientnet_trunk(
-            encoder_2d, num_frames, feature_index_2d, pretrained_2d, pretrained_2d_prefix)
+            encoder_2d, num_frames, feature_index_2d, None if adapt_stem else pretrained_2d,
+            pretrained_2d_prefix)
         self.pool = GeM(p=gem_p)
         self.dropout = nn.Dropout(dropout)
         self.fc = nn.Linear(channels, num_classes)
 
     def init_weights(self) -> None:
-        """Loads ``pretrained_2d`` (non-strict) and adapts its stem to T channels."""
+        """Loads ``pretrained_2d`` once (non-strict), its stem tiled to T channels."""
         super().init_weights()
         if not (self.pretrained_2d and self.adapt_stem):
             return
-        state = CheckpointLoader.load_checkpoint(self.pretrained_2d, map_location='cpu')
-        state = state.get('state_dict', state)
+        ckpt = CheckpointLoader.load_checkpoint(self.pretrained_2d, map_location='cpu')
+        ckpt = ckpt.get('state_dict', ckpt)
+        n = len(self.pretrained_2d_prefix)
+        state = {k[n:]: v for k, v in ckpt.items() if k.startswith(self.pretrained_2d_prefix)}
         stem = self.encoder_2d.layers[0].conv.weight  # (C_out, T, k, k)
-        src = state.get(f'{self.pretrained_2d_prefix}layers.0.conv.weight')
-        if src is None or src.shape[1] == stem.shape[1] or src.shape[0] != stem.shape[0]:
-            return  # loaded as is (same channels), or nothing to adapt
-        t, c = stem.shape[1], src.shape[1]
-        tiled = src.repeat(1, -(-t // c), 1, 1)[:, :t] * (c / t)  # (C_out, T, k, k)
-        with torch.no_grad():
-            stem.copy_(tiled.to(stem))
-        print_log(f'EarlyFusion2D: stem of {self.pretrained_2d} adapted from {c} to {t} '
-                  f'input channels (tiled, scaled by {c}/{t})', logger='current')
+        src = state.get('layers.0.conv.weight')
+        if src is not None and src.shape[0] == stem.shape[0] and src.shape[1] != stem.shape[1]:
+            t, c = stem.shape[1], src.shape[1]
+            state['layers.0.conv.weight'] = src.repeat(1, -(-t // c), 1, 1)[:, :t] * (c / t)
+            print_log(f'EarlyFusion2D: stem of {self.pretrained_2d} adapted from {c} to {t} '
+                      f'input channels (tiled, scaled by {c}/{t})', logger='current')
+        load_state_dict(self.encoder_2d, state, strict=False, logger='current')
 
     def forward_logits(self, inputs: torch.Tensor) -> torch.Tensor:
         """inputs: (B, T, H, W) float; returns (B, C) logits."""
