@@ -23,7 +23,7 @@ train_cfg() {  # train_cfg CONFIG WORK_DIR [--cfg-options ...]
 }
 
 task_tennis() {
-  local cfg=configs/tennis/ballunet_s3_adam-800it_tennis-synthetic-320x180.py
+  local cfg=configs/ball_tracking/ballunet_s3_adam-800it_tennis-synthetic-320x180.py
   echo "==> [tennis] synthetic data (skipped where it exists): data/tennis"
   "$PY" tools/data/tennis/make_synthetic.py --out data/tennis
   echo "==> [tennis] train $cfg (evaluates SiBaTrAcc on the test games at the end)"

@@ -20,7 +20,6 @@ ratios mean much.
 """
 import argparse
 import contextlib
-import importlib.util
 import io
 import os
 import shutil
@@ -30,14 +29,10 @@ import time
 
 import cv2
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-
-def _load(rel, name):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(REPO, rel))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+from mmsport.testing.synthetic import recognition as gen  # noqa: E402
+from mmsport.video import extract_frames as ext  # noqa: E402
 
 
 def plain_decode(paths):
@@ -85,8 +80,6 @@ def main(argv=None):
     p.add_argument('--height', type=int, default=240)
     p.add_argument('--repeat', type=int, default=2)
     a = p.parse_args(argv)
-    gen = _load('tools/data/recognition/make_synthetic.py', 'mmsport_make_synthetic_rec')
-    ext = _load('tools/data/extract_frames.py', 'mmsport_extract_frames')
     tmp = tempfile.mkdtemp(prefix='bench_extract_')
     try:
         t0 = time.perf_counter()

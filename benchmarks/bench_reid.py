@@ -12,12 +12,9 @@ Run from the repo root: ``OMP_NUM_THREADS=1 .venv/bin/python benchmarks/bench_re
 (``--quick`` for smaller sizes).
 """
 import argparse
-import importlib.util
 import os
 import sys
-import sysconfig
 import time
-import warnings
 
 import numpy as np
 import torch
@@ -38,19 +35,8 @@ def _best_of(fn, repeat=3):
 
 def load_torchreid_rank():
     """torchreid's ``reid/metrics/rank.py`` as a module, or None."""
-    spec = importlib.util.find_spec('torchreid')
-    roots = list(spec.submodule_search_locations) if spec is not None else []
-    roots.append(os.path.join(sysconfig.get_paths()['purelib'], 'torchreid'))
-    for root in roots:
-        path = os.path.join(root, 'reid', 'metrics', 'rank.py')
-        if os.path.isfile(path):
-            mod_spec = importlib.util.spec_from_file_location('_torchreid_rank', path)
-            mod = importlib.util.module_from_spec(mod_spec)
-            with warnings.catch_warnings():
-                warnings.simplefilter('ignore')
-                mod_spec.loader.exec_module(mod)
-            return mod
-    return None
+    from mmsport.testing.oracles import torchreid_rank
+    return torchreid_rank()
 
 
 def bench_matching(num_q, num_c, dim, rng):

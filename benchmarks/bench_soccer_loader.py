@@ -2,7 +2,7 @@
 
     python benchmarks/bench_soccer_loader.py [--seconds 60] [--windows 400]
 
-A synthetic SoccerNet game (tools/data/soccer/make_synthetic.py, 2 halves,
+A synthetic SoccerNet game (mmsport.testing.synthetic.soccer, 2 halves,
 320x184, H.264 with a keyframe every 25 frames) goes into a temp dir. The
 action-weighted ``SoccerWindowSampler`` draws one epoch of training windows
 (15 frames every 2, seed fixed); both loaders serve the *same* window ids in
@@ -27,7 +27,6 @@ thread after each ``get_batch`` (wall time hides it on a multi-core machine,
 a DataLoader with one worker per core does not), so both ratios are printed.
 """
 import argparse
-import importlib.util
 import os
 import sys
 import tempfile
@@ -40,10 +39,7 @@ sys.path.insert(0, REPO)
 
 
 def make_data(root, seconds, width, height):
-    path = os.path.join(REPO, 'tools', 'data', 'soccer', 'make_synthetic.py')
-    spec = importlib.util.spec_from_file_location('mmsport_make_synthetic_soccer', path)
-    gen = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(gen)
+    from mmsport.testing.synthetic import soccer as gen
     gen.main(['--out', root, '--games', '1', '--seconds-per-half', str(seconds),
               '--width', str(width), '--height', str(height), '--no-verify'])
 

@@ -98,11 +98,10 @@ def timed(fn, *a, repeat=3):
 
 
 def peak_rss_of_inference(video, cfg, ckpt, out_dir):
-    code = ('import resource, runpy, sys; sys.argv = sys.argv[1:]; '
-            'rc = 0\n'
-            'try:\n    runpy.run_path(sys.argv[0], run_name="__main__")\n'
-            'except SystemExit as e:\n    rc = e.code or 0\n'
-            'print("PEAK_RSS_KB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n'
+    # the tool runs as a child of a small parent that reports the child's peak RSS
+    code = ('import resource, subprocess, sys\n'
+            'rc = subprocess.call([sys.executable] + sys.argv[1:])\n'
+            'print("PEAK_RSS_KB", resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n'
             'sys.exit(rc)')
     r = subprocess.run([sys.executable, '-c', code, os.path.join(REPO, 'tools/inference.py'),
                         cfg, ckpt, video, '--out-dir', out_dir, '--batch-size', '16'],

@@ -1,16 +1,18 @@
 """mmsport: an OpenMMLab plugin codebase for sports video analytics.
 
-Importing ``mmsport`` applies the documented upstream shims (``mmsport.compat``)
-and registers every mmsport module into the ``mmsport`` registries, so configs
-only need ``custom_imports = dict(imports=['mmsport'])``.
+``import mmsport`` is light (standard library only): it installs the
+documented packaging shim for mmaction2 (:mod:`mmsport.compat`) and checks
+the upstream versions. Modules register themselves when their registry is
+first used (``locations`` in :mod:`mmsport.registry`, like mmyolo), or all at
+once with :func:`register_all_modules`; configs keep
+``custom_imports = dict(imports=['mmsport'])``.
 """
 import warnings
 
 from . import compat
+from .version import UPSTREAM_RANGES, __version__
 
-compat.apply_all()
-
-from .version import UPSTREAM_RANGES, __version__  # noqa: E402
+compat.install_drn_placeholder()
 
 
 def _check_versions() -> None:
@@ -29,7 +31,11 @@ def _check_versions() -> None:
 
 _check_versions()
 
-from . import datasets, engine, evaluation, models, visualization  # noqa: E402,F401
-from .utils import register_all_modules  # noqa: E402,F401
+
+def register_all_modules(init_default_scope: bool = True) -> None:
+    """Import every mmsport module so the registries are filled (see :mod:`mmsport.utils`)."""
+    from .utils.setup_env import register_all_modules as _register
+    _register(init_default_scope)
+
 
 __all__ = ['__version__', 'register_all_modules']

@@ -108,6 +108,8 @@ def allow_mmengine_checkpoint_types() -> bool:
 
 
 def apply_all() -> None:
-    """Apply every shim; idempotent and cheap."""
+    """Apply every shim; idempotent. ``import mmsport`` applies only the first
+    (stdlib); :mod:`mmsport.registry` applies the torch one, since every
+    model, runner and checkpoint load goes through it."""
     install_drn_placeholder()
     allow_mmengine_checkpoint_types()

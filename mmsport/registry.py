@@ -14,6 +14,12 @@ has a child here, so a new upstream registry cannot be forgotten silently.
 from mmaction import registry as mmaction_registry
 from mmengine.registry import Registry
 
+from . import compat
+
+# Loading mmengine checkpoints under torch>=2.6 (see mmsport.compat); every
+# runner, model and checkpoint load goes through these registries.
+compat.apply_all()
+
 
 def _child(name: str, attr: str, mmaction_pkg, mmsport_pkg: str) -> Registry:
     """Build a child of ``mmaction.registry.<attr>``.
@@ -50,8 +56,8 @@ OPTIM_WRAPPER_CONSTRUCTORS = _child('optimizer wrapper constructor',
                                     'OPTIM_WRAPPER_CONSTRUCTORS', 'engine.optimizers', 'engine')
 PARAM_SCHEDULERS = _child('parameter scheduler', 'PARAM_SCHEDULERS', 'engine', 'engine')
 
-METRICS = _child('metric', 'METRICS', 'evaluation', 'evaluation')
-EVALUATOR = _child('evaluator', 'EVALUATOR', 'evaluation', 'evaluation')
+METRICS = _child('metric', 'METRICS', 'evaluation', 'evaluation.metrics')
+EVALUATOR = _child('evaluator', 'EVALUATOR', 'evaluation', 'evaluation.metrics')
 
 TASK_UTILS = _child('task util', 'TASK_UTILS', 'models', 'models')
 

@@ -8,60 +8,14 @@ Every game folder under LABELS_ROOT holding the label file is evaluated against
 names it). Values equal the reference ``SoccerNet.Evaluation.ActionSpotting``
 (PyPI SoccerNet 0.2.0); see mmsport/evaluation/functional/spotting.py. The
 last stdout line is JSON: ``{"a_mAP": value, "a_mAP_per_class": [...], ...}``.
+Torch-free (:mod:`mmsport.evaluation.spotting_files`).
 """
 import argparse
 import json
-import os
 import sys
 
-from mmsport.evaluation.functional.spotting import (BALL_2023_CLASSES, DELTAS, V2_CLASSES,
-                                                    average_map, labels_to_vectors,
-                                                    predictions_to_vectors)
-
-
-class SpottingEvalError(ValueError):
-    """Bad evaluation input; the message names the file."""
-
-
-def find_games(labels_root: str, label_file: str):
-    games = []
-    for root, _, files in os.walk(labels_root):
-        if label_file in files:
-            games.append(os.path.relpath(root, labels_root))
-    if not games:
-        raise SpottingEvalError(f'{labels_root}: no game folder holds {label_file}')
-    return sorted(games)
-
-
-def _load_json(path: str, key: str):
-    if not os.path.isfile(path):
-        raise SpottingEvalError(f'{path}: file is missing')
-    try:
-        with open(path) as f:
-            data = json.load(f)
-    except (OSError, json.JSONDecodeError) as e:
-        raise SpottingEvalError(f'{path}: not valid JSON ({e})') from e
-    if not isinstance(data.get(key), list):
-        raise SpottingEvalError(f'{path}: expected a "{key}" list')
-    return data[key]
-
-
-def evaluate_folder(labels_root: str, pred_root: str, label_file: str, classes,
-                    framerate: float, metric: str,
-                    prediction_file: str = 'results_spotting.json') -> dict:
-    if metric not in DELTAS:
-        raise SpottingEvalError(f'unknown metric {metric!r}; use one of {sorted(DELTAS)}')
-    targets, detections = [], []
-    for game in find_games(labels_root, label_file):
-        labels = _load_json(os.path.join(labels_root, game, label_file), 'annotations')
-        preds = _load_json(os.path.join(pred_root, game, prediction_file), 'predictions')
-        targets.extend(labels_to_vectors(labels, classes, framerate))
-        detections.extend(predictions_to_vectors(preds, classes, framerate))
-    return average_map(targets, detections, framerate, DELTAS[metric])
-
-
-def default_classes(label_file: str):
-    return V2_CLASSES if 'v2' in label_file.lower() else BALL_2023_CLASSES
+from mmsport.evaluation.functional.spotting import DELTAS
+from mmsport.evaluation.spotting_files import SpottingEvalError, default_classes, evaluate_folder
 
 
 def main(argv=None):

@@ -9,7 +9,7 @@ import numpy as np
 
 from mmsport.datasets.tennis_io import TennisDataError, list_frames
 
-VIDEO_EXTS = ('.mp4', '.mkv', '.avi', '.mov', '.webm', '.m4v')
+from mmsport.fileio.media import VIDEO_EXTS  # noqa: F401
 
 
 class VideoReadError(TennisDataError):

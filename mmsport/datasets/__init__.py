@@ -4,12 +4,12 @@ from .reid_folds import ReIDFoldError
 from .soccernet_ball_dataset import SoccerNetBallDataset, SoccerWindowSampler
 from .soccernet_io import SoccerNetDataError
 from .soccernet_v2_clip_dataset import SoccerNetV2ClipDataset
-from .tennis_ball_dataset import TennisBallDataset
+from .ball_tracking_dataset import BallTrackingDataset, TennisBallDataset
 from .tennis_io import TennisDataError
 from .transforms import *  # noqa: F401,F403
 
 __all__ = ['BasketballReIDDataset', 'ReIDFoldError', 'RawframeCatDataset', 'VideoCatDataset',
-           'TennisBallDataset', 'TennisDataError', 'SoccerNetBallDataset', 'SoccerWindowSampler',
+           'BallTrackingDataset', 'TennisBallDataset', 'TennisDataError', 'SoccerNetBallDataset', 'SoccerWindowSampler',
            'SoccerNetDataError']
 from .samplers import *  # noqa: F401,F403
 __all__ += ['SoccerNetV2ClipDataset']

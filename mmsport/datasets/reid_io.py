@@ -24,16 +24,7 @@ from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
-if __name__.startswith('mmsport.'):
-    from ..utils.atomic import atomic_open
-else:  # loaded by path from a tool script: do not import the mmsport package (torch)
-    import importlib.util as _ilu
-    _spec = _ilu.spec_from_file_location(
-        'mmsport_atomic_standalone',
-        os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'utils', 'atomic.py'))
-    _atomic = _ilu.module_from_spec(_spec)
-    _spec.loader.exec_module(_atomic)
-    atomic_open = _atomic.atomic_open
+from mmsport.utils.atomic import atomic_open
 
 TRAIN_META_COLUMNS = ('quarter', 'angle', 'session', 'frame', 'x', 'y', 'w', 'h', 'label_id')
 TEST_META_COLUMNS = ('x', 'y', 'w', 'h', 'quarter', 'session_no', 'frame_in_session', 'angle',

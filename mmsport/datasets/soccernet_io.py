@@ -19,11 +19,12 @@ import re
 import tempfile
 from typing import Dict, Iterator, List, Optional, Sequence
 
+from mmsport.fileio.media import VIDEO_EXTS
+
 BALL_CLASSES_2023 = ('PASS', 'DRIVE')
 BALL_CLASSES_2024 = ('PASS', 'DRIVE', 'HEADER', 'HIGH PASS', 'OUT', 'CROSS', 'THROW IN',
                      'SHOT', 'BALL PLAYER BLOCK', 'PLAYER SUCCESSFUL TACKLE', 'FREE KICK',
                      'GOAL')
-VIDEO_EXTS = ('.mkv', '.mp4', '.avi', '.mov', '.webm')
 RESOLUTION_PREFERENCE = ('720p', '224p', '398p', '1080p')
 
 _GAME_TIME_RE = re.compile(r'^\s*(\d)\s*-\s*(\d+):(\d{2})\s*$')

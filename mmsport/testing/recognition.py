@@ -1,17 +1,5 @@
 """Tiny synthetic action-recognition data (videos, rawframes, fold lists, COCO json) for tests."""
-import importlib.util
 import os.path as osp
-
-from .tennis import REPO_ROOT
-
-
-def _tool(rel: str):
-    path = osp.join(REPO_ROOT, 'tools', *rel.split('/'))
-    spec = importlib.util.spec_from_file_location('mmsport_tool_' + rel.replace('/', '_')[:-3],
-                                                  path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def reroot(obj, old: str, new: str):
@@ -30,15 +18,19 @@ def make_tiny_recognition_data(root: str, train: int = 20, test: int = 6, frames
                                folds: int = 2, seed: int = 0) -> str:
     """Generate a tiny set under ``root`` (64x48 videos), extract its rawframes and write the
     fold lists / detector json (``root/lists``) like train.sh does; returns ``root``."""
-    _tool('data/recognition/make_synthetic.py').main(
+    # imported here: mmsport.datasets (torch) stays out of ``import mmsport.testing``
+    from mmsport.datasets.preparation import recognition_preprocess
+    from mmsport.testing.synthetic import recognition as recognition_synthetic
+    from mmsport.video import extract_frames
+    recognition_synthetic.main(
         ['--out', root, '--train', str(train), '--test', str(test), '--frames', str(frames),
          '--width', '64', '--height', '48', '--seed', str(seed)])
-    extract = _tool('data/extract_frames.py')
     for split in ('train', 'test'):
-        rc = extract.main([osp.join(root, 'videos', split), osp.join(root, 'rawframes', split)])
+        rc = extract_frames.main([osp.join(root, 'videos', split),
+                                  osp.join(root, 'rawframes', split)])
         if rc:
             raise RuntimeError(f'extract_frames.py failed on {root}/videos/{split}')
-    if _tool('data/recognition/preprocess.py').main(['--data-root', root, '--folds',
-                                                    str(folds), '--det-every', '4']):
+    if recognition_preprocess.main(['--data-root', root, '--folds', str(folds),
+                                    '--det-every', '4']):
         raise RuntimeError(f'preprocess.py failed on {root}')
     return root

@@ -1,31 +1,24 @@
 """Tiny tennis data and configs for tests and smoke runs."""
-import importlib.util
 import os
 import os.path as osp
 
 from mmengine.config import Config
 
+from mmsport.testing.synthetic import tennis as tennis_synthetic
+
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-DEFAULT_TENNIS_CFG = osp.join(REPO_ROOT, 'configs', 'tennis',
+DEFAULT_TENNIS_CFG = osp.join(REPO_ROOT, 'configs', 'ball_tracking',
                               'ballunet_s3_adam-800it_tennis-synthetic-320x180.py')
-
-
-def _load_generator():
-    path = osp.join(REPO_ROOT, 'tools', 'data', 'tennis', 'make_synthetic.py')
-    spec = importlib.util.spec_from_file_location('mmsport_make_synthetic_tennis', path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def make_tiny_tennis_data(root: str, frames: int = 16, width: int = 320, height: int = 180,
                           train_games: int = 1, test_games: int = 1, clips: int = 1,
                           seed: int = 0) -> str:
     """Write a tiny synthetic set (real layout) under ``root``; returns ``root``."""
-    _load_generator().main(['--out', root, '--train-games', str(train_games),
-                            '--test-games', str(test_games), '--clips-per-game', str(clips),
-                            '--frames-per-clip', str(frames), '--width', str(width),
-                            '--height', str(height), '--seed', str(seed)])
+    tennis_synthetic.main(['--out', root, '--train-games', str(train_games),
+                           '--test-games', str(test_games), '--clips-per-game', str(clips),
+                           '--frames-per-clip', str(frames), '--width', str(width),
+                           '--height', str(height), '--seed', str(seed)])
     return root
 
 

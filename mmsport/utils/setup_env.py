@@ -2,8 +2,6 @@
 import datetime
 import warnings
 
-from mmengine import DefaultScope
-
 
 def register_all_modules(init_default_scope: bool = True) -> None:
     """Import every mmsport (and mmaction) module so registries are filled.
@@ -12,6 +10,8 @@ def register_all_modules(init_default_scope: bool = True) -> None:
         init_default_scope: also make ``mmsport`` the current default scope, so
             unprefixed types resolve in mmsport's registries (then mmaction's).
     """
+    from mmengine import DefaultScope
+
     import mmaction.datasets  # noqa: F401
     import mmaction.engine  # noqa: F401
     import mmaction.evaluation  # noqa: F401
@@ -20,7 +20,7 @@ def register_all_modules(init_default_scope: bool = True) -> None:
 
     import mmsport.datasets  # noqa: F401
     import mmsport.engine  # noqa: F401
-    import mmsport.evaluation  # noqa: F401
+    import mmsport.evaluation.metrics  # noqa: F401
     import mmsport.models  # noqa: F401
     import mmsport.visualization  # noqa: F401
 

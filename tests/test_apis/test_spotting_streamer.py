@@ -1,5 +1,4 @@
 """SpottingStreamer: one decode, ring buffer, same scores as per-window predict calls."""
-import importlib.util
 import os
 import tracemalloc
 
@@ -15,8 +14,8 @@ from mmsport.apis.spotting import (SpottingStreamer, init_model, load_raw_scores
 from mmsport.apis.video_io import VideoReadError
 from mmsport.datasets.soccernet_io import game_videos, list_games
 from mmsport.registry import MODELS
+from mmsport.testing.synthetic import soccer as generator
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 T, STEP, SIZE = 6, 2, (48, 32)  # even T: the window reaches 6 frames back, 4 ahead
 TINY = dict(type='SlowFusionStacker', num_classes=2, num_frames=T, stack_size=3,
             encoder_2d=dict(type='EfficientNetV2', arch='b0', drop_path_rate=0.0),
@@ -24,19 +23,11 @@ TINY = dict(type='SlowFusionStacker', num_classes=2, num_frames=T, stack_size=3,
             dropout=0.0, drop_path_rate_3d=0.0)
 
 
-def _load_generator():
-    path = os.path.join(REPO, 'tools', 'data', 'soccer', 'make_synthetic.py')
-    spec = importlib.util.spec_from_file_location('mmsport_make_synthetic_soccer_streamer', path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 @pytest.fixture(scope='module')
 def video(tmp_path_factory):
     root = str(tmp_path_factory.mktemp('soccer'))
-    _load_generator().main(['--out', root, '--games', '1', '--seconds-per-half', '4',
-                            '--width', '160', '--height', '96', '--seed', '1'])
+    generator.main(['--out', root, '--games', '1', '--seconds-per-half', '4',
+                    '--width', '160', '--height', '96', '--seed', '1'])
     return game_videos(os.path.join(root, list_games(root)[0]))[1]  # 100 frames
 
 

@@ -1,5 +1,4 @@
 """HalfSpotter (tokens once, then windows) against the test loop's windows; the tool."""
-import importlib.util
 import json
 import os
 import shutil
@@ -10,6 +9,7 @@ import torch
 from mmengine.config import Config
 
 import mmsport.apis
+from mmsport.apis import transformer_spotting_inference as tool
 from mmsport.apis.transformer_spotting import (SPOTTER_KEYS, HalfSpotter, clip_io_settings,
                                                window_starts)
 from mmsport.models.postprocess import merge_windows
@@ -83,14 +83,6 @@ def test_half_scores_equal_the_test_loop_windows_merged(cfg, model):
     assert spotter.peak_frames <= 7  # frames held at once: one chunk
 
 
-def _tool():
-    path = os.path.join(REPO, 'tools', 'inference_transformer_spotting.py')
-    spec = importlib.util.spec_from_file_location('mmsport_tool_tf_spotting', path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def test_tool_on_a_root_and_a_video(cfg, model, data_root, tmp_path, capsys, monkeypatch):
     cfg_path, ckpt = str(tmp_path / 'cfg.py'), str(tmp_path / 'model.pth')
     cfg.dump(cfg_path)
@@ -102,7 +94,7 @@ def test_tool_on_a_root_and_a_video(cfg, model, data_root, tmp_path, capsys, mon
     os.remove(os.path.join(root, games[1], '2_720p.mkv'))  # a bad game: half 2 missing
     out = str(tmp_path / 'out')
     capsys.readouterr()
-    rc = _tool().main([cfg_path, ckpt, root, '--out-dir', out, '--zip', f'{out}/sub.zip'])
+    rc = tool.main([cfg_path, ckpt, root, '--out-dir', out, '--zip', f'{out}/sub.zip'])
     assert rc == 1  # the bad game failed, the good one was written and evaluated
     res = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert res['games'] == 1 and res['failed'] == [games[1]]
@@ -117,12 +109,12 @@ def test_tool_on_a_root_and_a_video(cfg, model, data_root, tmp_path, capsys, mon
     built, init_model = [], mmsport.apis.init_model
     monkeypatch.setattr(mmsport.apis, 'init_model',
                         lambda *a, **k: built.append(a) or init_model(*a, **k))
-    assert _tool().main([cfg_path, ckpt, root, '--out-dir', out2, '--nproc', '2']) == 1
+    assert tool.main([cfg_path, ckpt, root, '--out-dir', out2, '--nproc', '2']) == 1
     res2 = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert res2 == res and built == []
 
     video = os.path.join(root, games[0], '1_720p.mkv')
-    assert _tool().main([cfg_path, ckpt, video, '--out-dir', str(tmp_path / 'vid')]) == 0
+    assert tool.main([cfg_path, ckpt, video, '--out-dir', str(tmp_path / 'vid')]) == 0
     spots = json.load(open(tmp_path / 'vid' / '1_720p_spots.json'))['predictions']
     raw = np.load(tmp_path / 'vid' / '1_720p_raw_scores.npz')['scores']
     assert raw.shape == (SECONDS * 2, 7) and len(spots) > 0

@@ -1,6 +1,5 @@
 import threading
 
-import numpy as np
 import pytest
 
 from mmsport.apis.video_io import VideoReadError, open_frames, prefetch

@@ -1,4 +1,3 @@
-import importlib.util
 import json
 import os
 import pickle
@@ -16,6 +15,7 @@ from mmsport.datasets.soccernet_io import SoccerNetDataError, list_games, read_l
 from mmsport.datasets.transforms.soccer_window_transforms import (
     _FORK_ORPHANS, LoadSoccerWindow, RandomHorizontalFlipWindow, ResizedVideoReader,
     SoccerWindowTarget, chunk_bounds, decode_gray, open_video, window_indices)
+from mmsport.testing.synthetic import soccer as generator
 
 SECONDS, FPS, W, H = 8, 25, 160, 96
 N = SECONDS * FPS
@@ -24,20 +24,11 @@ PIPELINE = [dict(type='LoadSoccerWindow'), dict(type='SoccerWindowTarget'),
             dict(type='PackSoccerWindowInputs')]
 
 
-def _load_generator():
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    path = os.path.join(root, 'tools', 'data', 'soccer', 'make_synthetic.py')
-    spec = importlib.util.spec_from_file_location('mmsport_make_synthetic_soccer', path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 @pytest.fixture(scope='module')
 def root(tmp_path_factory):
     out = str(tmp_path_factory.mktemp('soccer_ball'))
-    _load_generator().main(['--out', out, '--games', '1', '--seconds-per-half', str(SECONDS),
-                            '--width', str(W), '--height', str(H), '--seed', '3'])
+    generator.main(['--out', out, '--games', '1', '--seconds-per-half', str(SECONDS),
+                    '--width', str(W), '--height', str(H), '--seed', '3'])
     return out
 
 

@@ -1,7 +1,4 @@
 """ReID functional metrics against torchreid, sklearn, naive loops and hand-worked cases."""
-import importlib.util
-import os
-import warnings
 
 import numpy as np
 import pytest
@@ -13,19 +10,9 @@ from mmsport.evaluation.functional import (ensemble_fold_scores, evaluate_rank,
 
 
 def _torchreid_rank():
-    """torchreid's ``rank.py`` loaded by path (``import torchreid`` needs gdown)."""
-    spec = importlib.util.find_spec('torchreid')
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = os.path.join(list(spec.submodule_search_locations)[0], 'reid', 'metrics', 'rank.py')
-    if not os.path.isfile(path):
-        return None
-    mod_spec = importlib.util.spec_from_file_location('_torchreid_rank', path)
-    mod = importlib.util.module_from_spec(mod_spec)
-    with warnings.catch_warnings():  # "Cython evaluation is unavailable"
-        warnings.simplefilter('ignore')
-        mod_spec.loader.exec_module(mod)
-    return mod
+    """torchreid's ``rank.py`` alone (``import torchreid`` needs gdown, tensorboard, ...)."""
+    from mmsport.testing.oracles import torchreid_rank
+    return torchreid_rank()
 
 
 @pytest.fixture(scope='module')

@@ -1,7 +1,6 @@
-"""tools/recognition/classify_video.py: every frame decoded once, the same scores as
-mmaction's own video path (DecordInit / DecordDecode)."""
+"""mmsport.apis.recognition_inference (tools/recognition/classify_video.py): every frame
+decoded once, the same scores as mmaction's own video path (DecordInit / DecordDecode)."""
 import glob
-import importlib.util
 import os
 
 import decord
@@ -13,22 +12,11 @@ from mmengine.dataset import Compose
 from mmengine.registry import init_default_scope
 
 from mmsport.apis import init_model
+from mmsport.apis import recognition_inference as cv
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CFG = os.path.join(REPO, 'configs', 'recognition',
                    'tsm_r18_heavyaug_8xb8-1x1x8-60e_actionrec-synthetic-64x64.py')
-
-
-def _tool():
-    spec = importlib.util.spec_from_file_location(
-        'mmsport_tool_classify_video', os.path.join(REPO, 'tools', 'recognition',
-                                                    'classify_video.py'))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-cv = _tool()
 
 
 class CountingReader:

@@ -1,6 +1,5 @@
 """tools/postprocess/ensemble.py: classifier ensemble + detector fusion -> submission CSV."""
 import csv
-import importlib.util
 import json
 import os
 import pickle
@@ -9,11 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-_spec = importlib.util.spec_from_file_location(
-    'mmsport_tool_ensemble', os.path.join(REPO, 'tools', 'postprocess', 'ensemble.py'))
-tool = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(tool)
+from mmsport.apis.postprocess import ensemble as tool
 
 CLASSES = ['run', 'stand', 'stand_with_ball']
 VIDS = ['v0', 'v1', 'v2', 'v3']

@@ -1,5 +1,5 @@
-"""tools/data/extract_frames.py: layout, resume, corrupt videos, crash leftovers."""
-import importlib.util
+"""mmsport.video.extract_frames (tools/data/extract_frames.py): layout, resume, corrupt
+videos, crash leftovers."""
 import os
 import shutil
 
@@ -8,18 +8,8 @@ import decord
 import numpy as np
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def _load(rel, name):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, rel))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-ext = _load('tools/data/extract_frames.py', 'mmsport_extract_frames')
-gen = _load('tools/data/recognition/make_synthetic.py', 'mmsport_make_synthetic_recognition')
+from mmsport.testing.synthetic import recognition as gen
+from mmsport.video import extract_frames as ext
 
 
 @pytest.fixture(scope='module')

@@ -103,3 +103,31 @@ def test_truncated_video_reported(tiny_tennis_root, tiny_model_files, tmp_path):
                         '--out-dir', str(tmp_path / 'o')], capture_output=True, text=True)
     assert r.returncode == 1 and 'cut.mp4' in r.stdout + r.stderr
     assert not (tmp_path / 'o' / 'cut.csv').exists()
+
+
+def test_inference_and_evaluation_on_every_public_layout(tiny_tennis_root, tiny_model_files,
+                                                         tmp_path):
+    """Roots of the TrackNet, Shuttlecock and video+csv layouts are found, predicted and scored."""
+    import json
+
+    from mmsport.testing.ball_layouts import write_ball_layout
+    cfg_path, ckpt = tiny_model_files
+    split = os.path.join(tiny_tennis_root, 'test')
+    roots = {lay: write_ball_layout(split, str(tmp_path / lay), lay)
+             for lay in ('tracknet', 'shuttlecock', 'video_csv')}
+    out = tmp_path / 'out'
+    r = subprocess.run([sys.executable, TOOL, cfg_path, ckpt, *roots.values(),
+                        '--out-dir', str(out)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-3000:]
+    for lay, key in (('tracknet', 'game1/Clip1'), ('shuttlecock', 'match1/1'),
+                     ('video_csv', 'g1c1')):
+        assert f'{lay} layout, 1 clip(s)' in r.stdout + r.stderr
+        rows = _rows(str(out / f'{key}.csv'))
+        assert rows[0] == ['frame', 'code', 'x', 'y'] and len(rows) == 17
+        ev = subprocess.run([sys.executable, os.path.join(REPO, 'tools', 'evaluate_tracking.py'),
+                             roots[lay], str(out)], capture_output=True, text=True)
+        assert ev.returncode == 0, ev.stderr
+        res = json.loads(ev.stdout.strip().splitlines()[-1])
+        assert res['layout'] == lay and list(res['per_clip']) == [key]
+        assert res['tol'] == pytest.approx(4 * 320 / 512)
+        assert sum(res[k] for k in ('tp', 'fp1', 'fp2', 'fn', 'tn')) == 16

@@ -1,4 +1,3 @@
-import importlib.util
 import json
 import os
 
@@ -9,22 +8,11 @@ import pytest
 from mmsport.datasets.soccernet_io import (BALL_CLASSES_2023, BALL_CLASSES_2024,
                                            check_labels_against_videos, game_videos,
                                            list_games, read_labels)
+from mmsport.testing.synthetic import soccer as gen
 
 SECONDS, FPS = 8, 25
 ARGS = ['--games', '1', '--seconds-per-half', str(SECONDS), '--width', '160', '--height', '96',
         '--seed', '3']
-
-
-def _load_generator():
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    path = os.path.join(root, 'tools', 'data', 'soccer', 'make_synthetic.py')
-    spec = importlib.util.spec_from_file_location('mmsport_make_synthetic_soccer', path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-gen = _load_generator()
 
 
 @pytest.fixture(scope='module')

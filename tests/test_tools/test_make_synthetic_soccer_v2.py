@@ -1,5 +1,4 @@
 """tools/data/soccer/make_synthetic.py --v2-events: Labels-v2.json and visual signatures."""
-import importlib.util
 import json
 import os
 
@@ -10,6 +9,7 @@ from mmsport.datasets.soccernet_io import (BALL_CLASSES_2023, check_labels_again
                                            game_time, list_games, read_labels)
 from mmsport.evaluation.functional.spotting import V2_CLASSES
 from mmsport.testing.soccer import make_tiny_soccer_data
+from mmsport.testing.synthetic import soccer as gen
 
 SECONDS, FPS, WIDTH, HEIGHT, SEED, N_V2 = 30, 25, 160, 96, 0, 4
 N = SECONDS * FPS
@@ -17,16 +17,6 @@ ARGS = ['--games', '2', '--seconds-per-half', str(SECONDS), '--width', str(WIDTH
         '--height', str(HEIGHT), '--seed', str(SEED), '--v2-events', str(N_V2)]
 
 
-def _load_generator():
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    path = os.path.join(root, 'tools', 'data', 'soccer', 'make_synthetic.py')
-    spec = importlib.util.spec_from_file_location('mmsport_make_synthetic_soccer', path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-gen = _load_generator()
 v2, render = gen.v2, gen.render
 
 

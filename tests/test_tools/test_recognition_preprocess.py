@@ -1,5 +1,5 @@
-"""tools/data/recognition/preprocess.py: fold lists, COCO json, bad-input reports."""
-import importlib.util
+"""mmsport.datasets.preparation.recognition_preprocess (tools/data/recognition/preprocess.py):
+fold lists, COCO json, bad-input reports."""
 import json
 import os
 from collections import Counter
@@ -8,11 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-_spec = importlib.util.spec_from_file_location(
-    'mmsport_recognition_preprocess', os.path.join(ROOT, 'tools/data/recognition/preprocess.py'))
-pre = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(pre)
+from mmsport.datasets.preparation import recognition_preprocess as pre
 
 CLASSES = ['run', 'jump', 'spin']
 W, H = 40, 30

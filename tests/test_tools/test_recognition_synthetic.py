@@ -1,6 +1,6 @@
-"""tools/data/recognition/make_synthetic.py: layout, imbalance, ball presence and boxes."""
+"""mmsport.testing.synthetic.recognition (tools/data/recognition/make_synthetic.py): layout,
+imbalance, ball presence and boxes."""
 import csv
-import importlib.util
 import os
 
 import cv2
@@ -8,19 +8,10 @@ import decord
 import numpy as np
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from mmsport.testing.synthetic import recognition as gen
+
 ARGS = ['--train', '20', '--test', '6', '--frames', '16', '--width', '64', '--height', '48',
         '--seed', '1']
-
-
-def _load(rel, name):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, rel))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-gen = _load('tools/data/recognition/make_synthetic.py', 'mmsport_make_synthetic_recognition')
 
 
 def _rows(path):

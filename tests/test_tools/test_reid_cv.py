@@ -108,11 +108,7 @@ def test_inference_cv_ensemble_and_crop_matching(cv_run, tmp_path):
 
 def test_ensemble_rejects_scores_of_another_test_meta(cv_run, tmp_path):
     work, root, _ = cv_run
-    sys.path.insert(0, os.path.join(REPO, 'tools', 'reid'))
-    try:
-        import inference_cv
-    finally:
-        sys.path.pop(0)
+    from mmsport.apis.cross_validation import reid_inference_cv as inference_cv
     scores = os.path.join(work, 'fold1', 'test_scores.npz')
     if not os.path.isfile(scores):
         pytest.skip('needs the inference test to have run')

@@ -1,5 +1,4 @@
 import csv
-import importlib.util
 import os
 import shutil
 
@@ -7,24 +6,14 @@ import cv2
 import numpy as np
 import pytest
 
+from mmsport.datasets.preparation import reid_prepare as prep
 from mmsport.datasets.reid_io import (TEST_META_COLUMNS, TRAIN_META_COLUMNS, box_iou_xywh,
                                       read_test_meta, read_train_meta, write_csv)
+from mmsport.testing.synthetic import reid as gen
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 GEN_ARGS = ['--identities', '8', '--unseen', '2', '--sessions', '2', '--frames', '4',
             '--seed', '1']
 BOX = ('x', 'y', 'w', 'h')
-
-
-def _load(name):
-    path = os.path.join(REPO, 'tools', 'data', 'reid', f'{name}.py')
-    spec = importlib.util.spec_from_file_location(f'mmsport_test_reid_{name}', path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-gen, prep = _load('make_synthetic'), _load('prepare_data')
 
 
 def _rows(path):

@@ -1,6 +1,5 @@
 """tools/postprocess/respot.py: raw scores -> (soft-)NMS -> results_spotting.json -> mAP."""
 import argparse
-import importlib.util
 import json
 import os
 import shutil
@@ -8,10 +7,11 @@ import shutil
 import numpy as np
 import pytest
 
+from mmsport.apis.postprocess import respot
 from mmsport.apis.spotting import raw_scores_path, save_raw_scores
 from mmsport.datasets.soccernet_io import read_predictions_json
+from mmsport.evaluation import spotting_files as eval_tool
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CLASSES = ('Goal', 'Corner', 'Foul')
 FPS = 2.0
 T = 240  # timesteps per half (2 minutes at 2 fps)
@@ -19,17 +19,6 @@ GT = {  # game -> [(half, timestep, class)]
     'league/2020/game_a': [(1, 20, 0), (1, 100, 1), (2, 50, 2), (2, 200, 0)],
     'league/2020/game_b': [(1, 0, 2), (2, 239, 1), (2, 120, 0), (1, 130, 1)],
 }
-
-
-def _load(rel, name):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(REPO, rel))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-respot = _load('tools/postprocess/respot.py', 'mmsport_tool_respot')
-eval_tool = _load('tools/evaluate_spotting.py', 'mmsport_tool_evaluate_spotting_respot')
 
 
 def _scores(marks, half, rng):

@@ -1,6 +1,5 @@
 """tools/inference_spotting.py, tools/postprocess/spotting_submission.py and the timeline plot."""
 import csv
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -14,10 +13,14 @@ import torch
 from mmengine.config import Config
 from mmengine.runner import save_checkpoint
 
+from mmsport.apis import spotting_inference as infer_tool
+from mmsport.apis.postprocess import spotting_submission as sub_tool
 from mmsport.apis.spotting import load_raw_scores, raw_scores_path, save_raw_scores
 from mmsport.datasets.soccernet_io import (BALL_CLASSES_2023, list_games,
                                            read_predictions_json, read_labels)
+from mmsport.evaluation import spotting_files as eval_tool
 from mmsport.registry import MODELS
+from mmsport.testing.synthetic.soccer import main as make_synthetic_soccer
 from mmsport.visualization.spotting_timeline import plot_spotting_timeline
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -28,22 +31,10 @@ TINY = dict(type='SlowFusionStacker', num_classes=2, num_frames=6, stack_size=3,
             dropout=0.0, drop_path_rate_3d=0.0)
 
 
-def _load(rel, name):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(REPO, rel))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-infer_tool = _load('tools/inference_spotting.py', 'mmsport_tool_inference_spotting')
-sub_tool = _load('tools/postprocess/spotting_submission.py', 'mmsport_tool_spotting_sub')
-eval_tool = _load('tools/evaluate_spotting.py', 'mmsport_tool_evaluate_spotting')
-
-
 @pytest.fixture(scope='module')
 def soccer_root(tmp_path_factory):
     root = str(tmp_path_factory.mktemp('soccer'))
-    _load('tools/data/soccer/make_synthetic.py', 'mmsport_make_synth_spot_tools').main(
+    make_synthetic_soccer(
         ['--out', root, '--games', '1', '--seconds-per-half', '6', '--width', '160',
          '--height', '96', '--seed', '0'])
     return root

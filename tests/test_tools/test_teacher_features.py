@@ -1,6 +1,5 @@
 """tools/extract_features.py (streamed teacher features) and tools/pca_features.py."""
 import glob
-import importlib.util
 import logging
 import math
 import os
@@ -13,13 +12,14 @@ import pytest
 import torch
 from sklearn.decomposition import PCA
 
+from mmsport.apis.features import extract_features as ext
+from mmsport.apis.features import pca as pca_tool
 from mmsport.datasets.soccernet_io import game_videos, list_games
 from mmsport.datasets.soccernet_v2_clip_dataset import SoccerNetV2ClipDataset
 from mmsport.datasets.transforms.soccer_clip_transforms import half_timesteps
 from mmsport.datasets.transforms.soccer_window_transforms import ResizedVideoReader, open_video
 from mmsport.testing.soccer import make_tiny_soccer_data
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SECONDS, VIDEO_FPS, FPS, SIZE, D = 30, 25, 2.0, 32, 64
 N_T = half_timesteps(SECONDS * VIDEO_FPS, VIDEO_FPS, FPS)  # 60
 # a config inheriting an mmaction:: base (its dicts get _scope_='mmaction'), made tiny
@@ -30,17 +30,6 @@ model = dict(
     cls_head=dict(_delete_=True, type='I3DHead', in_channels=64, num_classes=2))
 """
 MEAN, STD = 114.75, 57.38  # the x3d base's data_preprocessor
-
-
-def _load(rel, name):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(REPO, rel))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-ext = _load('tools/extract_features.py', 'mmsport_tool_extract_features')
-pca_tool = _load('tools/pca_features.py', 'mmsport_tool_pca_features')
 
 
 @pytest.fixture(scope='module')

@@ -8,13 +8,15 @@ from mmcv.transforms import BaseTransform
 from mmengine.structures import BaseDataElement
 
 from mmsport.registry import TASK_UTILS, TRANSFORMS
+from mmsport.video.frame_cache import VideoFrameCache
 from ..tennis_io import read_frame, reduced_decode_factor
 
 
 @TRANSFORMS.register_module()
 class LoadBallFrameStack(BaseTransform):
     """Decode frames ``t-S+1 .. t`` of a clip at the model's input size (the
-    first frame is repeated before the clip start).
+    first frame is repeated before the clip start), from a jpg clip folder or
+    straight from a video file (``is_video`` in the sample).
 
     ``stack_size`` S and ``input_size`` (w, h) come from the sample (the dataset
     sets them), so one config field changes them everywhere. Adds ``imgs``
@@ -27,12 +29,17 @@ class LoadBallFrameStack(BaseTransform):
             input size is such a fraction (several times faster). False decodes
             at full size and resizes with INTER_AREA, exactly as streaming
             inference on videos does.
+        video_segment_frames: videos are decoded sequentially in segments of
+            this many frames (each frame once while its segment is cached).
+        video_cache_mb: bound on the decoded video frames kept per process.
     """
 
-    def __init__(self, cache_frames: int = 64, reduced_decode: bool = True):
+    def __init__(self, cache_frames: int = 64, reduced_decode: bool = True,
+                 video_segment_frames: int = 64, video_cache_mb: int = 1024):
         self.cache_frames = int(cache_frames)
         self.reduced_decode = reduced_decode
         self._cache = OrderedDict()
+        self.video_cache = VideoFrameCache(video_segment_frames, int(video_cache_mb) << 20)
 
     def _frame(self, path: str, size: Tuple[int, int], factor: int) -> np.ndarray:
         img = self._cache.get((path, size))
@@ -48,9 +55,13 @@ class LoadBallFrameStack(BaseTransform):
     def transform(self, results: dict) -> dict:
         t, s = int(results['frame_idx']), int(results['stack_size'])
         size = tuple(results['input_size'])
+        idx = [max(0, t - s + 1 + i) for i in range(s)]
+        if results.get('is_video', False):
+            path = results['clip_dir']
+            results['imgs'] = np.stack([self.video_cache.get(path, i, size) for i in idx])
+            return results
         factor = reduced_decode_factor(tuple(results['full_size']), size) \
             if self.reduced_decode else 1
-        idx = [max(0, t - s + 1 + i) for i in range(s)]
         results['imgs'] = np.stack(
             [self._frame(f"{results['clip_dir']}/{i:04d}.jpg", size, factor) for i in idx])
         return results

@@ -29,15 +29,13 @@ from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
+from mmsport.fileio.media import VIDEO_EXTS  # extensions stripped by video_id
 from mmsport.registry import MODELS
 from .threshold_fit import DEFAULT_THRESHOLDS, fit_rule_threshold, fit_threshold
 
 __all__ = ['DEFAULT_THRESHOLDS', 'MODES', 'VIDEO_EXTS', 'DetectorEvidenceFusion', 'fit_threshold',
            'video_evidence', 'video_id']
 
-#: extensions stripped from a basename to get a video id (see :func:`video_id`).
-VIDEO_EXTS = frozenset(('.mp4', '.avi', '.mkv', '.mov', '.webm', '.mpg', '.mpeg', '.m4v',
-                        '.flv', '.wmv', '.3gp', '.ts', '.mts'))
 MODES = ('rule', 'hard')
 
 

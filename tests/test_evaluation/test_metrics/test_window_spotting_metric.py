@@ -8,6 +8,7 @@ import torch
 from mmaction.structures import ActionDataSample
 from mmengine.evaluator import Evaluator
 
+from mmsport.apis.postprocess import respot
 from mmsport.datasets.soccernet_io import frame_to_position_ms, game_time
 from mmsport.evaluation.functional.spotting import V2_CLASSES
 from mmsport.registry import METRICS
@@ -65,16 +66,6 @@ def _samples(windows):
     return samples
 
 
-def _load_respot():
-    import importlib.util
-    path = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'tools', 'postprocess',
-                        'respot.py')
-    spec = importlib.util.spec_from_file_location('mmsport_test_respot', path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def _evaluate(root, samples, **kwargs):
     cfg = dict(type='WindowSpottingMetric', data_root=root, classes=V2_CLASSES)
     cfg.update(kwargs)
@@ -116,7 +107,6 @@ def test_matches_soccernet_evaluator_and_respot(data_root, tmp_path, capsys, nms
     out_dir, raw_dir = tmp_path / 'preds', tmp_path / 'raw'
     res = _evaluate(data_root, _samples(_windows()), nms=nms, margin=2,
                     out_dir=str(out_dir), raw_dir=str(raw_dir))
-    respot = _load_respot()
     for metric in ('tight', 'loose'):
         expected = ref.evaluate(data_root, str(out_dir), prediction_file='results_spotting.json',
                                 version=2, framerate=2, metric=metric,

@@ -1,6 +1,6 @@
 """SoccerNet-v2 events for the synthetic soccer generator (``--v2-events N``).
 
-Loaded by make_synthetic.py by path (tools are not a package); numpy + cv2 only.
+Used by :mod:`mmsport.testing.synthetic.soccer`; numpy + cv2 only.
 :func:`schedule` places N events in a half: each owns a window of a few seconds
 around its key frame, windows never overlap and key frames are >= 6 s apart.
 :class:`Scene` rewrites the simulated ball and players inside every window (the
@@ -23,42 +23,25 @@ label's position is the key frame (in brackets):
 
 Whenever a Scene is used, every frame also shows the referee (teal), goal nets and
 corner flags, so those alone do not give an event away. ``team`` is 0 (home, players
-0-10) or 1 (away); positions are pitch metres as in make_synthetic.HalfSim.
+0-10) or 1 (away); positions are pitch metres as in soccer.HalfSim.
 
 The per-kind scripts (and the track helpers they use) are in the sibling
-v2_event_scripts.py; their names are re-exported here.
+soccer_v2_event_scripts.py; their names are re-exported here.
 """
 import dataclasses
-import importlib.util
-import os
 import re
-import sys
 
 import cv2
 import numpy as np
 
+from . import soccer_render as render
+from . import soccer_v2_event_scripts as scripts
+# the scene scripts and their helpers, re-exported
+from .soccer_v2_event_scripts import (SCRIPTS, Clip, _celebrate, _unit, _unit_vec,  # noqa: F401
+                                      approach, attack, card, corner, goal, keyed, kick_off,
+                                      on_pitch, substitution, throw_in)
 
-def _load(key, path):
-    """Import a sibling module by path once (shared with make_synthetic.py)."""
-    if key not in sys.modules:
-        spec = importlib.util.spec_from_file_location(key, path)
-        sys.modules[key] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[key])
-    return sys.modules[key]
-
-
-render = _load('mmsport_soccer_render',
-               os.path.join(os.path.dirname(os.path.abspath(__file__)), 'render.py'))
-scripts = _load('mmsport_soccer_v2_event_scripts',
-                os.path.join(os.path.dirname(os.path.abspath(__file__)), 'v2_event_scripts.py'))
 L, W = render.L, render.W
-# the scene scripts and their helpers, from v2_event_scripts.py
-keyed, approach, on_pitch, attack = (scripts.keyed, scripts.approach, scripts.on_pitch,
-                                     scripts.attack)
-Clip, SCRIPTS, _unit, _unit_vec = scripts.Clip, scripts.SCRIPTS, scripts._unit, scripts._unit_vec
-goal, _celebrate, kick_off, corner = (scripts.goal, scripts._celebrate, scripts.kick_off,
-                                      scripts.corner)
-throw_in, substitution, card = scripts.throw_in, scripts.substitution, scripts.card
 
 KINDS = ('Goal', 'Corner', 'Throw-in', 'Substitution', 'Yellow card', 'Red card')
 SPANS = {'Goal': (1.6, 3.4), 'Kick-off': (2.0, 1.6), 'Corner': (2.4, 2.0),
@@ -170,7 +153,7 @@ def _draw_board(img, view, x, y, z0, digits):
 
 
 class Scene:
-    """v2 events applied to a simulated half (make_synthetic.HalfSim), drawn by render.py.
+    """v2 events applied to a simulated half (soccer.HalfSim), drawn by soccer_render.py.
 
     Construction rewrites ``sim.ball``/``sim.players`` inside each event window and drops
     the ball events (``sim.events``) that fall inside one.

@@ -1,32 +1,20 @@
-"""The detector's COCO json of tools/data/recognition/preprocess.py, from ``boxes.csv``.
+"""The detector's COCO json of the recognition preprocessing, from ``boxes.csv``.
 
 :func:`load_boxes` checks the ``boxes.csv`` rows (``video,frame,category,x,y,w,h``; frame
 1-based, pixels) against the usable train videos and clips each box to its image;
 :func:`coco_train` builds the COCO detection json of the annotated frames of some train
 videos, :func:`coco_test` that of every n-th frame of the test videos (no annotations).
 ``file_name`` is relative to the frames root (``train/<video>/img_00005.jpg``); categories
-are ids 1..K in the given order. Loaded by path by preprocess.py (tools/ is not a package).
+are ids 1..K in the given order. Used by
+:mod:`~mmsport.datasets.preparation.recognition_preprocess`
+(``tools/data/recognition/preprocess.py``).
 """
-import importlib.util
-import os
-import sys
 from collections import defaultdict
 
 import numpy as np
 
+from mmsport.datasets.preparation.video_inputs import MAX_ROWS_NAMED, Report
 
-def _load(key, path):
-    """Import a sibling module by path once (shared with preprocess.py)."""
-    if key not in sys.modules:
-        spec = importlib.util.spec_from_file_location(key, path)
-        sys.modules[key] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[key])
-    return sys.modules[key]
-
-
-_inputs = _load('mmsport_recognition_video_inputs',
-                os.path.join(os.path.dirname(os.path.abspath(__file__)), 'video_inputs.py'))
-MAX_ROWS_NAMED, Report = _inputs.MAX_ROWS_NAMED, _inputs.Report
 BOX_COLUMNS = ('video', 'frame', 'category', 'x', 'y', 'w', 'h')
 
 

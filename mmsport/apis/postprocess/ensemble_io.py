@@ -4,8 +4,7 @@ The class list, the test list, the sample submission's header and rows, the clas
 result pickles (mmaction2 ``tools/test.py --dump``: ids, order, labels and class count
 checked against the test list, scores turned into probabilities), the ensemble weights,
 the ``--fusion-config`` rules and a COCO json's ``img_id -> video`` map. Every
-inconsistency raises :class:`EnsembleError` naming the file and what is wrong. Loaded by
-path (tools/ is not a package).
+inconsistency raises :class:`EnsembleError` naming the file and what is wrong.
 """
 import csv
 import json

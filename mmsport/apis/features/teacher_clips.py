@@ -1,7 +1,6 @@
-"""Streaming clip decoding for tools/extract_features.py (teacher features).
+"""Streaming clip decoding for teacher features (:mod:`.extract_features`).
 
-Loaded by extract_features.py by path (tools/ is not a package). For one half:
-:func:`clip_indices` gives the source frames of every timestep's clip,
+For one half: :func:`clip_indices` gives the source frames of every timestep's clip,
 :func:`decode_size` gives the frame size to decode at (``open_video`` opens it there) and
 :func:`iter_clip_batches` reads it once, forward, through a ring buffer and yields
 the clips ``batch_size`` at a time. Also holds the tool's logger (:func:`_logger`).

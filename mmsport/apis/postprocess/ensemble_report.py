@@ -1,29 +1,13 @@
 """Accuracy report of tools/postprocess/ensemble.py's ``--labels``: each stage's top-1,
 mean class accuracy and per-class recall against a ``video,label`` ground-truth CSV.
 
-Loaded by path (tools/ is not a package); :class:`EnsembleError` comes from the sibling
-ensemble_io.py, shared through ``sys.modules`` so that every loader sees one class.
+:class:`EnsembleError` comes from the sibling :mod:`.ensemble_io`.
 """
 import csv
-import importlib.util
-import os
-import sys
 
 import numpy as np
 
-
-def _load(key, path):
-    """Import a sibling module by path once (shared with ensemble.py)."""
-    if key not in sys.modules:
-        spec = importlib.util.spec_from_file_location(key, path)
-        sys.modules[key] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[key])
-    return sys.modules[key]
-
-
-EnsembleError = _load('mmsport_postprocess_ensemble_io',
-                      os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                   'ensemble_io.py')).EnsembleError
+from .ensemble_io import EnsembleError
 
 
 def accuracy_report(labels_csv, test_ids, classes, stages, log=print):

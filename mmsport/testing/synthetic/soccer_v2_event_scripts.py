@@ -1,31 +1,16 @@
-"""The scripted scenes of the synthetic SoccerNet-v2 events (used by v2_events.py).
+"""The scripted scenes of the synthetic SoccerNet-v2 events (used by soccer_v2_events.py).
 
-Loaded by v2_events.py by path (tools are not a package); numpy only. One script per
-event kind (:data:`SCRIPTS`): ``script(ev, sim, rng)`` builds a :class:`Clip` - the
-ball, the 22 players, extra figures (official, substitute) and held-up items (cards,
-the substitution board) over the event window - and sets ``ev.anchor``, the pitch point
-where the event's signature shows at the key frame. The small track helpers they share
-(:func:`keyed`, :func:`approach`, :func:`on_pitch`, :func:`attack`) live here too.
-Positions are pitch metres as in make_synthetic.HalfSim.
+numpy only. One script per event kind (:data:`SCRIPTS`): ``script(ev, sim, rng)`` builds
+a :class:`Clip` - the ball, the 22 players, extra figures (official, substitute) and
+held-up items (cards, the substitution board) over the event window - and sets
+``ev.anchor``, the pitch point where the event's signature shows at the key frame. The
+small track helpers they share (:func:`keyed`, :func:`approach`, :func:`on_pitch`,
+:func:`attack`) live here too. Positions are pitch metres as in soccer.HalfSim.
 """
-import importlib.util
-import os
-import sys
-
 import numpy as np
 
+from . import soccer_render as render
 
-def _load(key, path):
-    """Import a sibling module by path once (shared with make_synthetic.py)."""
-    if key not in sys.modules:
-        spec = importlib.util.spec_from_file_location(key, path)
-        sys.modules[key] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[key])
-    return sys.modules[key]
-
-
-render = _load('mmsport_soccer_render',
-               os.path.join(os.path.dirname(os.path.abspath(__file__)), 'render.py'))
 L, W = render.L, render.W
 REF_KIT = (120, 120, 0)  # BGR (teal referee and fourth official)
 CARD_M, BOARD_M = (1.0, 1.4), (2.4, 1.4)  # width, height in metres (drawn large)

@@ -1,11 +1,12 @@
-"""Read the inputs of tools/data/recognition/preprocess.py and check the videos' rawframes.
+"""Read the inputs of the recognition preprocessing and check the videos' rawframes.
 
 ``classes.txt`` (class names in index order), CSV files (``train.csv``,
 ``sample_submission.csv``, ``boxes.csv``: rows with their line numbers), and the rawframes
 folder of each train / test video (``.done`` marker, ``img_*.jpg`` numbered 1..N without
 gaps, readable first frame). A required file that cannot be used raises
 :class:`InputError`; a bad row or video is reported through :class:`Report` and skipped.
-Loaded by path by preprocess.py (tools/ is not a package).
+Used by :mod:`~mmsport.datasets.preparation.recognition_preprocess`
+(``tools/data/recognition/preprocess.py``).
 """
 import csv
 import os

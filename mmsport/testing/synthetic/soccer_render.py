@@ -1,10 +1,10 @@
-"""Drawing and encoding for the synthetic soccer generator (make_synthetic.py).
+"""Drawing and encoding for the synthetic soccer generator (:mod:`.soccer`).
 
 Pitch points are in metres (x along the 105 m length, y across the 68 m width). The
 whole pitch plus a margin is drawn once at ``s`` pixels per metre; a camera crops
 the frame from it, so a pitch point maps to the pixel
 ``((x + MARGIN) * s - ox, (y + MARGIN) * s - oy - z * s)`` with ``(ox, oy)`` the
-crop's top-left corner and ``z`` a height. numpy + cv2 only (loaded by path).
+crop's top-left corner and ``z`` a height. numpy + cv2 only.
 """
 import os
 
@@ -108,7 +108,7 @@ def _writer(tmp, width, height, fps, fmt):
 def render_half(sim, path, width, height, kits, grass, fps):
     """Encode the simulated half to ``path`` (H.264, -g 25) via a temp file.
 
-    ``sim.scene`` (optional, see v2_events.py) moves the camera and draws extra
+    ``sim.scene`` (optional, see soccer_v2_events.py) moves the camera and draws extra
     figures and props under and over the players.
     """
     bg, s = draw_pitch(width, grass)

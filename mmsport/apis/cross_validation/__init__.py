@@ -1,0 +1,1 @@
+"""Cross-validation runners: train every fold, then predict and ensemble the folds."""

@@ -1,0 +1,120 @@
+"""Game-level K-fold cross-validation: train every fold, save out-of-fold predictions.
+
+    python tools/train_cv.py CONFIG --folds 7 [--work-dir DIR] [--gpus N] [--flip-tta]
+        [--cfg-options k=v ...]
+
+The games are the config's ``train_dataloader.dataset.games`` plus
+``val_dataloader.dataset.games`` when those are set, else every game folder
+under the training ``data_root`` holding the label file. Fold k holds out
+games k, k+K, k+2K, ... of the sorted list. For each fold a config with
+train games = the others and val games = the held-out ones is written to
+``DIR/fold<k>/config.py`` and trained with tools/train.py (tools/dist_train.sh
+with ``--gpus N > 1``); tools/inference_spotting.py then scores the held-out
+games into ``DIR/oof/<game>/<half>_raw_scores.npz``, the folder the transfer
+stage's ``train_dataloader.dataset.oof_dir`` reads. Finally the out-of-fold
+predictions of all games are turned into a submission (``DIR/oof_submission``)
+and scored: the CV mAP. A fold that already has a checkpoint is not trained
+again, and OOF files that exist are kept, so an interrupted run resumes.
+"""
+import argparse
+import copy
+import os
+import os.path as osp
+import subprocess
+import sys
+
+from mmengine.config import Config, DictAction
+
+# the repository root (tools/train.py and the other CLIs run below), above the mmsport package
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description='Game-level K-fold CV with out-of-fold predictions')
+    p.add_argument('config')
+    p.add_argument('--folds', type=int, required=True, help='K')
+    p.add_argument('--work-dir', help='default: work_dirs/<config name>_cv')
+    p.add_argument('--gpus', type=int, default=1, help='processes per fold (dist_train.sh)')
+    p.add_argument('--flip-tta', action='store_true', help='flip TTA for the OOF predictions')
+    p.add_argument('--cfg-options', nargs='+', action=DictAction)
+    return p.parse_args(argv)
+
+
+def cv_games(cfg: Config):
+    """Sorted game paths the folds are made of."""
+    from mmsport.datasets.soccernet_io import list_games
+    train_ds, val_ds = cfg.train_dataloader.dataset, cfg.val_dataloader.dataset
+    if train_ds.get('games'):
+        games = list(train_ds.games) + list(val_ds.get('games') or [])
+    else:
+        games = list_games(train_ds.data_root, train_ds.get('label_file', 'Labels-ball.json'))
+    return sorted(dict.fromkeys(games))
+
+
+def fold_config(cfg: Config, train_games, held_out, work_dir: str) -> Config:
+    c = copy.deepcopy(cfg)
+    c.train_dataloader.dataset.games = list(train_games)
+    c.val_dataloader.dataset.games = list(held_out)
+    c.test_dataloader = c.val_dataloader
+    c.work_dir = work_dir
+    return c
+
+
+def _run(cmd):
+    print('+', ' '.join(f'"{c}"' if ' ' in c else c for c in cmd), flush=True)
+    return subprocess.run(cmd, cwd=REPO, env=dict(os.environ, PYTHONPATH=REPO)).returncode
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    import mmsport  # noqa: F401
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    work = args.work_dir or osp.join(
+        'work_dirs', osp.splitext(osp.basename(args.config))[0] + '_cv')
+    games = cv_games(cfg)
+    k = args.folds
+    if not 2 <= k <= len(games):
+        print(f'error: --folds {k} needs 2..{len(games)} games; found {len(games)}',
+              file=sys.stderr)
+        return 2
+    py = sys.executable
+    data_root = cfg.train_dataloader.dataset.data_root
+    oof = osp.join(work, 'oof')
+    for fold in range(k):
+        held = games[fold::k]
+        train = [g for g in games if g not in held]
+        fdir = osp.abspath(osp.join(work, f'fold{fold}'))
+        os.makedirs(fdir, exist_ok=True)
+        cfg_path = osp.join(fdir, 'config.py')
+        fold_config(cfg, train, held, fdir).dump(cfg_path)
+        print(f'== fold {fold + 1}/{k}: {len(train)} train games, held out: {held}', flush=True)
+        if not osp.exists(osp.join(fdir, 'last_checkpoint')):
+            if args.gpus > 1:
+                rc = _run(['bash', 'tools/dist_train.sh', cfg_path, str(args.gpus),
+                           '--work-dir', fdir])
+            else:
+                rc = _run([py, 'tools/train.py', cfg_path, '--work-dir', fdir])
+            if rc:
+                print(f'error: fold {fold} training failed (exit {rc})', file=sys.stderr)
+                return rc
+        with open(osp.join(fdir, 'last_checkpoint')) as f:
+            ckpt = f.read().strip()
+        cmd = [py, 'tools/inference_spotting.py', cfg_path, ckpt, data_root, '--games', *held,
+               '--out-dir', oof, '--skip-existing']
+        rc = _run(cmd + (['--flip-tta'] if args.flip_tta else []))
+        if rc:
+            print(f'error: out-of-fold inference of fold {fold} failed', file=sys.stderr)
+            return rc
+    sub = osp.join(work, 'oof_submission')
+    ev = cfg.val_evaluator
+    rc = _run([py, 'tools/postprocess/spotting_submission.py', oof, '--out-dir', sub,
+               '--config', args.config])
+    if rc == 0:
+        rc = _run([py, 'tools/evaluate_spotting.py', data_root, sub, '--label-file',
+                   ev.get('label_file', 'Labels-ball.json'), '--framerate',
+                   str(ev.get('fps', 25)), '--metric', 'at1', '--classes',
+                   *ev.get('classes', ('PASS', 'DRIVE'))])
+    print(f'out-of-fold predictions: {oof}; CV submission: {sub}')
+    return rc

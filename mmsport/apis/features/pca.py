@@ -1,0 +1,249 @@
+"""PCA of per-timestep teacher features (COMEDIAN distillation targets), same layout out.
+
+    python tools/pca_features.py FEATURE_DIR --out-dir DIR [--dim 512] [--fit-games GAME ...]
+        [--max-fit-rows 200000] [--whiten | --rescale] [--seed 0] [--load-pca PCA_NPZ]
+
+Reads every ``FEATURE_DIR/<game>/<half>_features.npy`` (N, D) (as written by
+``tools/extract_features.py``), fits a PCA on the rows of the ``--fit-games`` (default:
+all; pass the training games so that val/test features play no part in the fit) and
+writes ``DIR/<game>/<half>_features.npy`` float32 (N, dim) for EVERY game found, plus
+``DIR/pca.npz`` (``mean`` (D,), ``components`` (dim, D), ``explained_variance`` (dim,),
+``explained_variance_ratio`` (dim,), ``singular_values`` (dim,), ``whiten``, ``scale``,
+``n_fit_rows``, ``n_available_rows``, ``seed``, ``fit_games``). A row ``x`` maps to
+``(x - mean) @ components.T`` (divided by ``sqrt(explained_variance)`` with
+``--whiten``), exactly sklearn's ``PCA.transform``; ``--rescale`` multiplies every
+component by one number, ``scale = 1 / sqrt(mean(explained_variance))``, so the targets
+have a mean square of 1 per component while keeping the components' relative variances
+(an MSE regression is then dominated by the strong components, unlike with ``--whiten``).
+``--load-pca`` projects with a saved ``pca.npz`` instead of fitting (e.g. new games with
+the training PCA); it is copied to ``DIR/pca.npz``. Every file is written atomically, so re-running over the
+same DIR replaces each output whole.
+
+Fit: sklearn ``PCA(svd_solver='full')`` (exact, deterministic) on at most
+``--max-fit-rows`` rows; when the fit games hold more, a uniform random subset of rows
+(``--seed``) is read through memory maps. Chosen over ``IncrementalPCA`` on all rows:
+at 2 fps consecutive timesteps are near duplicates, so 200k random rows of SoccerNet's
+~5M (500 games x 2 halves x 45 min) pin down the top-512 subspace as well as all of
+them, with one read of those rows (800 MB at D=1024) instead of a pass over the whole
+set (20+ GB) and an SVD per batch. Raise ``--max-fit-rows`` if memory allows.
+
+``--dim`` larger than D or than the fit rows is an error (not silently reduced: the
+student's distillation head is configured for ``dim``, and a smaller target would
+only fail later, less clearly). With ``--whiten`` a component of zero variance is an
+error too. Exit status: 0, or 2 on such an error (message on the log).
+"""
+import argparse
+import os
+import re
+import shutil
+
+import numpy as np
+
+LOGGER_NAME = 'mmsport-pca-features'
+PCA_FILE = 'pca.npz'
+_FEATURE_RE = re.compile(r'^(\d+)_features\.npy$')
+
+
+class PCAToolError(ValueError):
+    """Bad input for the PCA tool; the message names the file or setting."""
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description='PCA of per-timestep teacher features')
+    p.add_argument('feature_dir', help='folder of <game>/<half>_features.npy')
+    p.add_argument('--out-dir', required=True)
+    p.add_argument('--dim', type=int, default=512, help='components kept')
+    p.add_argument('--fit-games', nargs='+', help='games (relative paths) the PCA is fit on '
+                   '(default: all)')
+    p.add_argument('--max-fit-rows', type=int, default=200000,
+                   help='fit on a random subset of this many rows when there are more')
+    scaling = p.add_mutually_exclusive_group()
+    scaling.add_argument('--whiten', action='store_true', help='unit variance per component')
+    scaling.add_argument('--rescale', action='store_true',
+                         help='one factor for all components: mean variance 1')
+    p.add_argument('--seed', type=int, default=0, help='seed of the row subset')
+    p.add_argument('--load-pca', metavar='PCA_NPZ', help='project with this pca.npz, no fit')
+    args = p.parse_args(argv)
+    if args.dim < 1 or args.max_fit_rows < 1:
+        p.error('--dim and --max-fit-rows must be >= 1')
+    return args
+
+
+def find_feature_files(feature_dir: str, exclude: str = None):
+    """Sorted (game, half, path) of every ``<game>/<half>_features.npy`` under ``feature_dir``.
+
+    ``exclude``: a folder to leave out (the output folder, when inside ``feature_dir``).
+    """
+    if not os.path.isdir(feature_dir):
+        raise PCAToolError(f'{feature_dir}: not a directory')
+    ex = os.path.realpath(exclude) if exclude else None
+    found = []
+    for dirpath, dirnames, filenames in os.walk(feature_dir):
+        if ex is not None:
+            dirnames[:] = [d for d in dirnames
+                           if os.path.realpath(os.path.join(dirpath, d)) != ex]
+        dirnames.sort()
+        game = os.path.relpath(dirpath, feature_dir).replace(os.sep, '/')
+        for name in filenames:
+            m = _FEATURE_RE.match(name)
+            if m and game != '.':
+                found.append((game, int(m.group(1)), os.path.join(dirpath, name)))
+    if not found:
+        raise PCAToolError(f'{feature_dir}: no <game>/<half>_features.npy files')
+    return sorted(found)
+
+
+def _shape(path: str):
+    try:
+        shape = np.load(path, mmap_mode='r').shape
+    except (OSError, ValueError) as e:
+        raise PCAToolError(f'{path}: cannot be read as an .npy array ({e})') from e
+    if len(shape) != 2:
+        raise PCAToolError(f'{path}: shape {shape}, expected (timesteps, D)')
+    return shape
+
+
+def fit_rows(paths, max_rows: int, seed: int):
+    """(R, D) float32 rows of ``paths`` (all, or a sorted uniform subset of ``max_rows``).
+
+    Returns:
+        (rows (R, D) float32, number of rows available).
+    """
+    shapes = [_shape(p) for p in paths]
+    dims = {s[1] for s in shapes}
+    if len(dims) != 1:
+        raise PCAToolError('feature files differ in D: ' + ', '.join(
+            f'{p}: {s[1]}' for p, s in zip(paths, shapes)))
+    counts = np.array([s[0] for s in shapes], np.int64)
+    total = int(counts.sum())
+    offsets = np.concatenate([[0], np.cumsum(counts)])
+    sel = None
+    if total > max_rows:
+        sel = np.sort(np.random.default_rng(seed).choice(total, max_rows, replace=False))
+    parts = []
+    for i, p in enumerate(paths):
+        x = np.load(p, mmap_mode='r')
+        if sel is None:
+            parts.append(np.asarray(x, np.float32))
+        else:
+            lo, hi = np.searchsorted(sel, [offsets[i], offsets[i + 1]])
+            parts.append(np.asarray(x[sel[lo:hi] - offsets[i]], np.float32))
+    return np.concatenate(parts), total
+
+
+def fit_pca(x: np.ndarray, dim: int, whiten: bool = False, seed: int = 0,
+            rescale: bool = False) -> dict:
+    """PCA parameters of rows ``x`` (R, D) (sklearn ``PCA(svd_solver='full')``)."""
+    from sklearn.decomposition import PCA
+    r, d = x.shape
+    if dim > d:
+        raise PCAToolError(f'--dim {dim} > feature dimension D={d}; use --dim <= {d}')
+    if dim > r:
+        raise PCAToolError(f'--dim {dim} > {r} fit rows; use --dim <= {r} or more fit games')
+    pca = PCA(n_components=dim, whiten=whiten, svd_solver='full', random_state=seed).fit(x)
+    ev = np.asarray(pca.explained_variance_)
+    if whiten and (not np.all(np.isfinite(ev)) or ev.min() <= 1e-12 * max(ev.max(), 1e-30)):
+        k = int(np.argmin(ev))
+        raise PCAToolError(f'--whiten: component {k} has (near) zero variance ({ev[k]:.3g}); '
+                           f'the fit rows span fewer than {dim} dimensions, lower --dim')
+    return dict(mean=pca.mean_, components=pca.components_, explained_variance=ev,
+                explained_variance_ratio=pca.explained_variance_ratio_,
+                singular_values=pca.singular_values_, whiten=np.bool_(whiten),
+                scale=np.float64(1.0 / np.sqrt(ev.mean()) if rescale else 1.0))
+
+
+def project(x: np.ndarray, params: dict) -> np.ndarray:
+    """(N, dim) float32 projection of features ``x`` (N, D) (float64 internally)."""
+    z = (np.asarray(x, np.float64) - params['mean']) @ np.asarray(params['components'],
+                                                                  np.float64).T
+    if bool(params['whiten']):
+        z /= np.sqrt(np.asarray(params['explained_variance'], np.float64))
+    z *= float(params.get('scale', 1.0))
+    return z.astype(np.float32)
+
+
+def load_pca(path: str) -> dict:
+    """Parameters of a saved ``pca.npz``."""
+    try:
+        with np.load(path) as z:
+            params = {k: z[k] for k in z.files}
+    except (OSError, ValueError) as e:
+        raise PCAToolError(f'{path}: cannot be read as a pca.npz ({e})') from e
+    missing = {'mean', 'components', 'explained_variance', 'whiten'} - set(params)
+    if missing:
+        raise PCAToolError(f'{path}: not a pca.npz (missing {sorted(missing)})')
+    return params
+
+
+def save_npy(path: str, arr: np.ndarray):
+    from mmsport.utils.atomic import atomic_open
+    with atomic_open(path, 'wb') as f:
+        np.save(f, arr)
+
+
+def _logger():
+    from mmengine.logging import MMLogger
+    return (MMLogger.get_instance(LOGGER_NAME) if MMLogger.check_instance_created(LOGGER_NAME)
+            else MMLogger.get_instance(LOGGER_NAME, log_level='INFO'))
+
+
+def run(args, logger) -> dict:
+    """Fit (or load) the PCA and project every feature file; returns the PCA parameters."""
+    from mmsport.utils.atomic import atomic_open
+    if os.path.realpath(args.out_dir) == os.path.realpath(args.feature_dir):
+        raise PCAToolError(f'--out-dir {args.out_dir} is FEATURE_DIR: the inputs would be '
+                           f'overwritten')
+    files = find_feature_files(args.feature_dir, exclude=args.out_dir)
+    games = sorted({g for g, _, _ in files})
+    pca_out = os.path.join(args.out_dir, PCA_FILE)
+    if args.load_pca:
+        params = load_pca(args.load_pca)
+        d = _shape(files[0][2])[1]
+        if params['mean'].shape[0] != d:
+            raise PCAToolError(f'{args.load_pca}: fit on D={params["mean"].shape[0]}, '
+                               f'{files[0][2]} has D={d}')
+        logger.info(f'{args.load_pca}: PCA {d} -> {params["components"].shape[0]} dims')
+        if os.path.realpath(args.load_pca) != os.path.realpath(pca_out):
+            os.makedirs(args.out_dir, exist_ok=True)
+            with atomic_open(pca_out, 'wb') as f, open(args.load_pca, 'rb') as src:
+                shutil.copyfileobj(src, f)
+    else:
+        fit_games = list(args.fit_games) if args.fit_games else games
+        unknown = sorted(set(fit_games) - set(games))
+        if unknown:
+            raise PCAToolError(f'--fit-games not found under {args.feature_dir}: {unknown}')
+        paths = [p for g, _, p in files if g in set(fit_games)]
+        x, total = fit_rows(paths, args.max_fit_rows, args.seed)
+        logger.info(f'fitting PCA {x.shape[1]} -> {args.dim} dims on {len(x)} of {total} '
+                    f'rows ({len(paths)} halves of {len(fit_games)} game(s))')
+        params = fit_pca(x, args.dim, args.whiten, args.seed, args.rescale)
+        del x
+        params.update(n_fit_rows=np.int64(min(total, args.max_fit_rows)),
+                      n_available_rows=np.int64(total), seed=np.int64(args.seed),
+                      fit_games=np.array(fit_games, dtype=str))
+        logger.info(f'explained variance ratio {params["explained_variance_ratio"].sum():.4f} '
+                    f'(first component {params["explained_variance_ratio"][0]:.4f})')
+        os.makedirs(args.out_dir, exist_ok=True)
+        with atomic_open(pca_out, 'wb') as f:
+            np.savez(f, **params)
+    for i, (game, half, path) in enumerate(files, 1):
+        x = np.load(path, mmap_mode='r')
+        if x.ndim != 2 or x.shape[1] != params['mean'].shape[0]:
+            raise PCAToolError(f'{path}: shape {x.shape}, expected (N, {params["mean"].shape[0]})')
+        z = project(x, params)
+        out = os.path.join(args.out_dir, game, f'{half}_features.npy')
+        save_npy(out, z)
+        logger.info(f'[{i}/{len(files)}] {game} half {half}: {x.shape} -> {z.shape} -> {out}')
+    logger.info(f'done: {len(files)} feature file(s) and {pca_out}')
+    return params
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    logger = _logger()
+    try:
+        run(args, logger)
+    except PCAToolError as e:
+        logger.error(str(e))
+        return 2
+    return 0

@@ -1,0 +1,1 @@
+"""Synthetic data generators (one module a dataset), importable by tests and tools."""

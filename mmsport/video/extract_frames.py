@@ -1,0 +1,334 @@
+"""Extract video frames to rawframes folders in mmaction2's layout.
+
+    python tools/data/extract_frames.py SRC OUT [--ext mp4 ...] [--num-workers N]
+        [--short-side 0|S] [--every 1] [--quality 90] [--backend decord|opencv] [--list FILE]
+
+``SRC`` is a folder searched recursively for videos with the given extensions,
+or a list file with one video per line (``path`` or mmaction2's ``path label``;
+relative paths are taken from the list file's folder, else the current one).
+Each video ``<stem>.<ext>`` becomes ``OUT/<stem>/img_00001.jpg, img_00002.jpg, ...``
+(1-based, every ``--every``-th frame, numbered consecutively), resized so that the
+short side is ``--short-side`` (0 keeps the size), as used by ``RawframeDataset``.
+
+Frames are decoded once each, sequentially (decord, or OpenCV when decord is
+missing or cannot read the video; ``--backend opencv`` forces OpenCV), and
+written into ``OUT/.<stem>.tmp`` which is renamed to ``OUT/<stem>`` only when
+complete, with a marker ``OUT/<stem>/.done`` holding the frame count. A video
+whose folder has the marker is skipped, so an interrupted run can be restarted;
+a stale temp folder or a folder without the marker is redone. Videos that
+cannot be read (or that share a stem with another video) are reported with the
+reason and skipped; the exit code is 1 when any failed, else 0.
+
+``--list FILE`` also writes an mmaction2 rawframes list (``<stem> <frames>``, plus
+the label when SRC is a labelled list) of every finished video; apart from it
+nothing is written outside OUT.
+"""
+import argparse
+import multiprocessing
+import multiprocessing.connection as mp_connection
+import os
+import shutil
+import sys
+import time
+
+import cv2
+
+DONE = '.done'
+EXTS = ['mp4', 'avi', 'mkv', 'mov', 'webm']
+
+
+def find_videos(src, exts):
+    """``[(path, label or None)]`` from a folder (recursive, sorted) or a list file."""
+    if os.path.isdir(src):
+        suffixes = tuple('.' + e.lower().lstrip('.') for e in exts)
+        found = []
+        for root, dirs, files in os.walk(src):
+            dirs.sort()
+            found += [(os.path.join(root, f), None) for f in sorted(files)
+                      if f.lower().endswith(suffixes)]
+        return found
+    base, items = os.path.dirname(os.path.abspath(src)), []
+    with open(src) as f:
+        for line in f:
+            line = line.strip()
+            if not line or line.startswith('#'):
+                continue
+            path, label = line, None
+            parts = line.rsplit(None, 1)
+            if not _resolve(line, base) and len(parts) == 2:
+                path, label = parts
+            items.append((_resolve(path, base) or path, label))
+    return items
+
+
+def _resolve(path, base):
+    """``path`` if it exists as given or under ``base``, else None."""
+    for p in ((path, ) if os.path.isabs(path) else (os.path.join(base, path), path)):
+        if os.path.isfile(p):
+            return p
+    return None
+
+
+def done_count(folder):
+    """Frame count from the completion marker of ``folder``, or None when unfinished."""
+    try:
+        with open(os.path.join(folder, DONE)) as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _frames_decord(path, threads):
+    """Yield BGR frames with decord, sequentially (no seeks)."""
+    import decord
+    vr = decord.VideoReader(path, num_threads=threads)
+    while True:
+        try:
+            frame = vr.next()
+        except StopIteration:
+            return
+        yield cv2.cvtColor(frame.asnumpy(), cv2.COLOR_RGB2BGR)
+
+
+def _frames_opencv(path, threads=0):
+    """Yield BGR frames with cv2.VideoCapture."""
+    cap = cv2.VideoCapture(path)
+    if not cap.isOpened():
+        raise RuntimeError('OpenCV cannot open the file')
+    try:
+        while True:
+            ok, frame = cap.read()
+            if not ok:
+                return
+            yield frame
+    finally:
+        cap.release()
+
+
+def _resize(img, short_side):
+    """Resize ``img`` so that its short side is ``short_side`` (0: unchanged)."""
+    h, w = img.shape[:2]
+    if not short_side or min(h, w) == short_side:
+        return img
+    s = short_side / min(h, w)
+    size = (max(1, int(round(w * s))), max(1, int(round(h * s))))
+    return cv2.resize(img, size, interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR)
+
+
+def _write_frames(frames, tmp, cfg):
+    """Write every ``cfg['every']``-th frame of ``frames`` into ``tmp``; returns the count."""
+    params = [cv2.IMWRITE_JPEG_QUALITY, cfg['quality']]
+    n = 0
+    for i, img in enumerate(frames):
+        if i % cfg['every']:
+            continue
+        n += 1
+        name = os.path.join(tmp, f'img_{n:05d}.jpg')
+        if not cv2.imwrite(name, _resize(img, cfg['short_side']), params):
+            raise OSError(f'cannot write {name}')
+    if n == 0:
+        raise RuntimeError('no frame could be decoded')
+    return n
+
+
+def _tmp_dir(stem, cfg):
+    """The temporary folder a video is written into before the rename."""
+    return os.path.join(cfg['out'], f'.{stem}.tmp')
+
+
+def extract_one(task):
+    """Extract one video. ``task`` = (path, stem, cfg); returns (status, path, stem, info).
+
+    ``status`` is 'done' (info = frames), 'skipped' (info = frames) or 'failed' (info =
+    reason). Never raises for a bad video.
+    """
+    path, stem, cfg = task
+    final = os.path.join(cfg['out'], stem)
+    tmp = _tmp_dir(stem, cfg)
+    n = done_count(final)
+    if n is not None:
+        shutil.rmtree(tmp, ignore_errors=True)  # left by a crash after an earlier success
+        return 'skipped', path, stem, n
+    backends = ['opencv'] if cfg['backend'] == 'opencv' else ['decord', 'opencv']
+    errors = []
+    for backend in backends:
+        shutil.rmtree(tmp, ignore_errors=True)
+        os.makedirs(tmp)
+        try:
+            reader = _frames_decord if backend == 'decord' else _frames_opencv
+            n = _write_frames(reader(path, cfg['threads']), tmp, cfg)
+        except Exception as e:  # corrupt or unreadable video: try the next backend
+            msg = str(e).strip().splitlines()[0] if str(e).strip() else ''
+            errors.append(f'{backend}: {type(e).__name__}: {msg}'[:300])
+            continue
+        with open(os.path.join(tmp, DONE), 'w') as f:
+            f.write(f'{n}\n')
+        shutil.rmtree(final, ignore_errors=True)  # an unfinished folder of an older run
+        os.rename(tmp, final)
+        return 'done', path, stem, n
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 'failed', path, stem, '; '.join(errors)
+
+
+def _progress(total):
+    """An mmengine ProgressBar on a terminal; None (one log line a video) otherwise."""
+    if not sys.stdout.isatty():
+        return None
+    try:
+        from mmengine.utils import ProgressBar
+    except ImportError:
+        return None
+    return ProgressBar(total)
+
+
+def _worker(tasks, conn):
+    """Forked worker: extract ``tasks[i]`` for each index received on ``conn`` until None."""
+    for i in iter(conn.recv, None):
+        conn.send(extract_one(tasks[i]))
+
+
+def run_all(tasks, num_workers):
+    """Yield ``extract_one`` results, in completion order.
+
+    Videos run in ``num_workers`` forked processes, each fed one index at a time over
+    its own pipe (tasks are not pickled, so this works when the script is loaded by
+    path, and no lock is shared). A worker that dies (say a decoder crash on a bad
+    file) fails only its video and is replaced. Without fork, runs in this process.
+    """
+    if 'fork' not in multiprocessing.get_all_start_methods():
+        yield from map(extract_one, tasks)
+        return
+    ctx, todo, workers = multiprocessing.get_context('fork'), iter(range(len(tasks))), {}
+
+    def feed(conn, proc):
+        """Send the next index to a worker, or stop it when there is none."""
+        i = next(todo, None)
+        if i is not None:
+            conn.send(i)
+            workers[conn] = (proc, i)
+            return
+        workers.pop(conn, None)
+        conn.send(None)
+        conn.close()
+        proc.join()
+
+    def start():
+        conn, child = ctx.Pipe()
+        proc = ctx.Process(target=_worker, args=(tasks, child), daemon=True)
+        proc.start()
+        child.close()
+        feed(conn, proc)
+
+    for _ in range(min(num_workers, len(tasks))):
+        start()
+    try:
+        while workers:
+            sentinels = {proc.sentinel: conn for conn, (proc, _) in workers.items()}
+            for obj in mp_connection.wait(list(workers) + list(sentinels)):
+                conn = sentinels.get(obj, obj)
+                if conn not in workers:
+                    continue
+                proc, i = workers[conn]
+                try:
+                    result = conn.recv()
+                except (EOFError, OSError):  # the worker died on tasks[i]
+                    del workers[conn]
+                    conn.close()
+                    proc.join()
+                    shutil.rmtree(_tmp_dir(*tasks[i][1:]), ignore_errors=True)
+                    yield ('failed', tasks[i][0], tasks[i][1],
+                           f'worker process died (exit code {proc.exitcode})')
+                    start()
+                    continue
+                yield result
+                feed(conn, proc)
+    finally:
+        for conn, (proc, _) in workers.items():
+            proc.terminate()
+            proc.join()
+            conn.close()
+
+
+def write_list(path, finished, labels):
+    """Write an mmaction2 rawframes list: ``<stem> <frames> [label]`` per finished video."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    tmp = path + '.tmp'
+    with open(tmp, 'w') as f:
+        for stem in sorted(finished):
+            label = labels.get(stem)
+            f.write(f'{stem} {finished[stem]}' + ('' if label is None else f' {label}') + '\n')
+    os.replace(tmp, path)
+
+
+def parse_args(argv=None):
+    """Command-line arguments."""
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('src', help='folder of videos (recursive) or a list file')
+    p.add_argument('out', help='output root: OUT/<video stem>/img_00001.jpg')
+    p.add_argument('--ext', nargs='+', default=EXTS, help='video extensions (folder SRC)')
+    p.add_argument('--num-workers', type=int, default=1, help='parallel processes')
+    p.add_argument('--short-side', type=int, default=0, help='resize short side; 0 keeps')
+    p.add_argument('--every', type=int, default=1, help='keep every k-th frame')
+    p.add_argument('--quality', type=int, default=90, help='JPEG quality (0-100)')
+    p.add_argument('--backend', choices=['decord', 'opencv'], default='opencv',
+                   help='opencv (default, ~2x faster here: benchmarks/README.md) or decord '
+                   '(falls back to OpenCV per video)')
+    p.add_argument('--list', default=None, help='also write a rawframes list file')
+    a = p.parse_args(argv)
+    if a.every < 1 or a.short_side < 0 or not 0 <= a.quality <= 100 or a.num_workers < 1:
+        p.error('need --every >= 1, --short-side >= 0, --quality in [0, 100], '
+                '--num-workers >= 1')
+    return a
+
+
+def main(argv=None):
+    """Extract every video of SRC; returns 1 when any failed, else 0."""
+    a = parse_args(argv)
+    if not os.path.exists(a.src):
+        print(f'error: {a.src} does not exist', file=sys.stderr)
+        return 1
+    videos = find_videos(a.src, a.ext)
+    if not videos:
+        print(f'error: no video found in {a.src} (extensions {a.ext})', file=sys.stderr)
+        return 1
+    os.makedirs(a.out, exist_ok=True)
+    cfg = dict(out=a.out, backend=a.backend, short_side=a.short_side, every=a.every,
+               quality=a.quality, threads=1 if a.num_workers > 1 else 0)
+    tasks, labels, failed, seen = [], {}, [], {}
+    for path, label in videos:
+        stem = os.path.splitext(os.path.basename(path))[0]
+        if stem in seen:
+            failed.append((path, f'same stem as {seen[stem]}; OUT/{stem} is taken'))
+            continue
+        seen[stem], labels[stem] = path, label
+        tasks.append((path, stem, cfg))
+    for path, reason in failed:
+        print(f'FAILED {path}: {reason}', file=sys.stderr, flush=True)
+    t0, counts, finished, frames = time.time(), {'done': 0, 'skipped': 0}, {}, 0
+    bar = _progress(len(tasks))
+    nl = '\n' if bar else ''  # end the progress bar's line first
+    for status, path, stem, info in run_all(tasks, a.num_workers):
+        if status == 'failed':
+            failed.append((path, info))
+            print(f'{nl}FAILED {path}: {info}', file=sys.stderr, flush=True)
+        else:
+            counts[status] += 1
+            finished[stem] = info
+            frames += info if status == 'done' else 0
+        if bar is not None:
+            bar.update()
+        elif status != 'failed':
+            what = 'extracted' if status == 'done' else 'skipped (done),'
+            print(f'[{sum(counts.values()) + len(failed)}/{len(videos)}] {stem}: {what} '
+                  f'{info} frames', flush=True)
+    if a.list:
+        write_list(a.list, finished, labels)
+    dt = time.time() - t0
+    print(f'{nl}{len(videos)} videos: {counts["done"]} extracted ({frames} frames, '
+          f'{frames / max(dt, 1e-9):.1f} frames/s), {counts["skipped"]} skipped (already done), '
+          f'{len(failed)} failed -> {a.out}', flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

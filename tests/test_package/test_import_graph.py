@@ -1,0 +1,90 @@
+"""The package's import graph: no cycles between mmsport modules, nothing loaded by path."""
+import ast
+import os
+import subprocess
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PKG = os.path.join(REPO, 'mmsport')
+
+
+def _module_name(path):
+    rel = os.path.relpath(path, REPO)[:-3].replace(os.sep, '.')
+    return rel[:-len('.__init__')] if rel.endswith('.__init__') else rel
+
+
+def _resolve(module, node):
+    """Absolute name of what an ImportFrom names (relative imports resolved)."""
+    if not node.level:
+        return node.module or ''
+    is_pkg = module.endswith('__init__')
+    parts = module.split('.')
+    base = parts[:len(parts) - node.level + (1 if is_pkg else 0)]
+    return '.'.join(base + ([node.module] if node.module else []))
+
+
+def import_graph():
+    """{module: set of mmsport modules it imports at module level (not inside functions)}."""
+    files = {}
+    for root, _, names in os.walk(PKG):
+        for n in names:
+            if n.endswith('.py'):
+                path = os.path.join(root, n)
+                files[_module_name(path)] = path
+    graph = {}
+    for mod, path in files.items():
+        tree = ast.parse(open(path).read(), path)
+        key = mod + ('.__init__' if path.endswith('__init__.py') else '')
+        deps = set()
+        for node in tree.body:  # module level only: lazy imports inside functions are fine
+            targets = []
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = _resolve(key, node)
+                targets = [f'{base}.{a.name}' for a in node.names] + [base]
+            for t in targets:
+                while t and t not in files:
+                    t = t.rpartition('.')[0]
+                if t and t.startswith('mmsport') and t != mod:
+                    deps.add(t)
+        graph[mod] = deps
+    return graph
+
+
+def find_cycle(graph):
+    """One cycle as a list of modules, or None (parents' __init__ edges excluded)."""
+    state, stack = {}, []
+
+    def visit(m):
+        state[m] = 1
+        stack.append(m)
+        for d in sorted(graph.get(m, ())):
+            if m.startswith(d + '.') or d.startswith(m + '.'):
+                continue  # a package and its own submodules import each other by design
+            if state.get(d) == 1:
+                return stack[stack.index(d):] + [d]
+            if d not in state:
+                found = visit(d)
+                if found:
+                    return found
+        stack.pop()
+        state[m] = 2
+        return None
+
+    for m in sorted(graph):
+        if m not in state:
+            found = visit(m)
+            if found:
+                return found
+    return None
+
+
+def test_no_import_cycle_between_mmsport_modules():
+    cycle = find_cycle(import_graph())
+    assert cycle is None, 'import cycle: ' + ' -> '.join(cycle)
+
+
+def test_nothing_is_loaded_by_path():
+    out = subprocess.run(['git', 'grep', '-l', '-E', 'spec_from_file_location|run_path', '--',
+                          '*.py'], cwd=REPO, capture_output=True, text=True).stdout.split()
+    assert out == [], out
