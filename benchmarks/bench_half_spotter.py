@@ -45,7 +45,7 @@ def main():
 
     import mmsport  # noqa: F401
     from mmsport.apis.transformer_spotting import HalfSpotter, window_starts
-    from mmsport.datasets.soccernet_io import game_videos, list_games
+    from mmsport.fileio.soccernet import game_videos, list_games
     from mmsport.datasets.transforms.soccer_clip_transforms import (decode_rgb, half_timesteps,
                                                                     timestep_frames)
     from mmsport.datasets.transforms.soccer_window_transforms import open_video

@@ -9,9 +9,7 @@ frame ``c + ahead`` arrives. Memory is the ring plus one batch of windows,
 whatever the video length; only the (n_frames, C) score curve grows
 (4 bytes a frame and class).
 """
-import json
-import os
-from typing import Dict, Iterable, Iterator, Optional, Sequence, Tuple, Union
+from typing import Iterable, Iterator, Optional, Sequence, Tuple, Union
 
 import cv2
 import numpy as np
@@ -19,9 +17,9 @@ import torch
 import torch.nn as nn
 from mmengine.config import Config
 
-from mmsport.evaluation.metrics.spotting_metric import centre_scores_to_curve
-
-from mmsport.utils import atomic_open
+from mmsport.fileio.raw_scores import (RAW_SCORES_SUFFIX, load_raw_scores,  # noqa: F401
+                                       raw_scores_path, save_raw_scores)
+from mmsport.models.task_modules.spotting_decode import centre_scores_to_curve
 
 from .inference import init_model  # noqa: F401  (re-exported for the tools)
 from .video_io import VideoFrames, prefetch
@@ -181,42 +179,3 @@ class SpottingStreamer:
                 truncated (fewer frames than its header declares).
         """
         return self.run_frames(prefetch(VideoFrames(video), maxsize=prefetch_frames))
-
-
-RAW_SCORES_SUFFIX = '_raw_scores.npz'
-
-
-def raw_scores_path(root: str, game: str, half: int) -> str:
-    """Where a game-half's raw scores go: ``<root>/<game>/<half>_raw_scores.npz``."""
-    return os.path.join(root, game, f'{int(half)}{RAW_SCORES_SUFFIX}')
-
-
-def save_raw_scores(path: str, scores: np.ndarray, meta: Optional[Dict] = None) -> None:
-    """Write scores (T, C) float32 and JSON ``meta`` to an npz, atomically.
-
-    Args:
-        path: output ``.npz`` path (parent folders are created).
-        scores: (T, C) per-frame scores.
-        meta: JSON-serialisable dict (game, half, classes, fps, video, ...).
-    """
-    with atomic_open(path, 'wb') as f:
-        np.savez_compressed(f, scores=np.asarray(scores, np.float32),
-                            meta=np.array(json.dumps(meta or {})))
-
-
-def load_raw_scores(path: str) -> Tuple[np.ndarray, dict]:
-    """Read what :func:`save_raw_scores` wrote: ``(scores (T, C) float32, meta dict)``.
-
-    Raises:
-        ValueError: the file is missing, not an npz or lacks (T, C) ``scores``
-            (the message names the file).
-    """
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            scores = np.asarray(z['scores'], np.float32)
-            meta = json.loads(str(z['meta'])) if 'meta' in z.files else {}
-    except (OSError, KeyError, ValueError, EOFError) as e:
-        raise ValueError(f'{path}: not a raw score file ({type(e).__name__}: {e})') from e
-    if scores.ndim != 2:
-        raise ValueError(f'{path}: scores must be (T, C), got shape {scores.shape}')
-    return scores, meta

@@ -115,9 +115,9 @@ def score_video(streamer, io, args, video, meta):
 
 
 def run_video(streamer, io, args, logger):
-    from mmsport.apis.spotting import save_raw_scores
-    from mmsport.datasets.soccernet_io import write_predictions_json
-    from mmsport.evaluation.metrics.spotting_metric import spots_to_predictions
+    from mmsport.fileio.raw_scores import save_raw_scores
+    from mmsport.fileio.soccernet import write_predictions_json
+    from mmsport.models.task_modules.spotting_decode import spots_to_predictions
     from mmsport.models.postprocess import peak_spotting
     from mmsport.utils import atomic_open
     stem = os.path.join(args.out_dir, os.path.splitext(os.path.basename(args.input))[0])
@@ -150,7 +150,7 @@ def run_video(streamer, io, args, logger):
 
 def collect_halves(root, label_file):
     """[(game, half, video or None, error or None)] for every game folder under root."""
-    from mmsport.datasets.soccernet_io import SoccerNetDataError, game_videos
+    from mmsport.fileio.soccernet import SoccerNetDataError, game_videos
     items = []
     for dirpath, dirnames, files in os.walk(root):
         dirnames.sort()
@@ -170,7 +170,7 @@ def collect_halves(root, label_file):
 def run_root(streamer, io, args, logger):
     from mmengine.utils import ProgressBar
 
-    from mmsport.apis.spotting import raw_scores_path, save_raw_scores
+    from mmsport.fileio.raw_scores import raw_scores_path, save_raw_scores
     items = collect_halves(args.input, args.label_file)
     if args.games:
         keep = {os.path.normpath(g) for g in args.games}

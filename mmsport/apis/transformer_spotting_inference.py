@@ -51,15 +51,15 @@ def parse_args(argv=None):
 
 def spots_of(scores, io, half):
     from mmsport.apis.transformer_spotting import spot_scores
-    from mmsport.evaluation.metrics.spotting_metric import spots_to_predictions
+    from mmsport.models.task_modules.spotting_decode import spots_to_predictions
     times, classes, conf = spot_scores(scores, io['nms'])
     return spots_to_predictions(zip(times.tolist(), classes.tolist(), conf.tolist()), half,
                                 io['classes'], io['fps'])
 
 
 def run_video(spotter, io, args, logger):
-    from mmsport.apis.spotting import save_raw_scores
-    from mmsport.datasets.soccernet_io import write_predictions_json
+    from mmsport.fileio.raw_scores import save_raw_scores
+    from mmsport.fileio.soccernet import write_predictions_json
     from mmsport.utils import atomic_open
     stem = os.path.splitext(os.path.basename(args.input))[0]
     t0 = time.time()
@@ -82,8 +82,8 @@ def run_video(spotter, io, args, logger):
 
 def score_game(spotter, io, args, game):
     """Raw scores of both halves of a game (reused with --skip-existing) -> predictions."""
-    from mmsport.apis.spotting import load_raw_scores, raw_scores_path, save_raw_scores
-    from mmsport.datasets.soccernet_io import game_videos
+    from mmsport.fileio.raw_scores import load_raw_scores, raw_scores_path, save_raw_scores
+    from mmsport.fileio.soccernet import game_videos
     preds = []
     for half, video in sorted(game_videos(os.path.join(args.input, game)).items()):
         raw = raw_scores_path(os.path.join(args.out_dir, 'raw'), game, half)
@@ -143,7 +143,7 @@ def run_sharded(argv, nproc, logger):
 
 def run_root(spotter, io, args, logger):
     from mmengine.utils import ProgressBar
-    from mmsport.datasets.soccernet_io import list_games, write_predictions_json
+    from mmsport.fileio.soccernet import list_games, write_predictions_json
     games = list(args.games) if args.games else list_games(args.input, args.label_file)
     if not games:
         logger.error(f'{args.input}: no game folder with {args.label_file}')

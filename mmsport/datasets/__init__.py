@@ -2,14 +2,14 @@ from .basketball_reid_dataset import BasketballReIDDataset
 from .recognition_datasets import RawframeCatDataset, VideoCatDataset
 from .reid_folds import ReIDFoldError
 from .soccernet_ball_dataset import SoccerNetBallDataset, SoccerWindowSampler
-from .soccernet_io import SoccerNetDataError
+from mmsport.fileio.soccernet import SoccerNetDataError
 from .soccernet_v2_clip_dataset import SoccerNetV2ClipDataset
 from .ball_tracking_dataset import BallTrackingDataset, TennisBallDataset
 from .tennis_io import TennisDataError
 from .transforms import *  # noqa: F401,F403
 
 __all__ = ['BasketballReIDDataset', 'ReIDFoldError', 'RawframeCatDataset', 'VideoCatDataset',
-           'BallTrackingDataset', 'TennisBallDataset', 'TennisDataError', 'SoccerNetBallDataset', 'SoccerWindowSampler',
-           'SoccerNetDataError']
+           'BallTrackingDataset', 'TennisBallDataset', 'TennisDataError', 'SoccerNetBallDataset',
+           'SoccerWindowSampler', 'SoccerNetDataError']
 from .samplers import *  # noqa: F401,F403
 __all__ += ['SoccerNetV2ClipDataset']

@@ -18,8 +18,8 @@ from mmengine.logging import MMLogger
 from torch.utils.data import Sampler
 
 from mmsport.registry import DATA_SAMPLERS, DATASETS
-from .soccernet_io import (BALL_CLASSES_2023, SoccerNetDataError,
-                           check_labels_against_videos, iter_game_labels)
+from mmsport.fileio.soccernet import (BALL_CLASSES_2023, SoccerNetDataError,
+                                      check_labels_against_videos, iter_game_labels)
 from .transforms import soccer_window_transforms  # noqa: F401  (registers its pipeline)
 
 

@@ -21,10 +21,10 @@ import numpy as np
 from mmengine.dataset import BaseDataset
 from mmengine.logging import MMLogger
 
-from mmsport.evaluation.functional.spotting import V2_CLASSES
+from mmsport.fileio.soccernet import (V2_CLASSES, SoccerNetDataError,
+                                      check_labels_against_videos, iter_game_labels,
+                                      position_to_frame)
 from mmsport.registry import DATASETS
-from .soccernet_io import (SoccerNetDataError, check_labels_against_videos, iter_game_labels,
-                           position_to_frame)
 from .transforms.soccer_clip_transforms import half_timesteps
 from .transforms.soccer_window_transforms import open_video
 

@@ -27,7 +27,7 @@ def write_random_features(data_root: str, out_root: str, dim: int, fps: float = 
 
     import numpy as np
 
-    from mmsport.datasets.soccernet_io import game_videos, list_games
+    from mmsport.fileio.soccernet import game_videos, list_games
     from mmsport.datasets.transforms.soccer_clip_transforms import half_timesteps
     from mmsport.datasets.transforms.soccer_window_transforms import open_video
     out = osp.join(out_root, 'features')

@@ -12,7 +12,7 @@ from mmengine.dataset import pseudo_collate
 from mmsport.apis.spotting import (SpottingStreamer, init_model, load_raw_scores,
                                    raw_scores_path, save_raw_scores, spotting_io_settings)
 from mmsport.apis.video_io import VideoReadError
-from mmsport.datasets.soccernet_io import game_videos, list_games
+from mmsport.fileio.soccernet import game_videos, list_games
 from mmsport.registry import MODELS
 from mmsport.testing.synthetic import soccer as generator
 

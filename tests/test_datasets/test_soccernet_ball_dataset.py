@@ -11,7 +11,7 @@ import torch
 from mmsport.datasets.soccernet_ball_dataset import (SoccerNetBallDataset,
                                                      SoccerWindowSampler,
                                                      action_sampling_weights, dilate_frames)
-from mmsport.datasets.soccernet_io import SoccerNetDataError, list_games, read_labels
+from mmsport.fileio.soccernet import SoccerNetDataError, list_games, read_labels
 from mmsport.datasets.transforms.soccer_window_transforms import (
     _FORK_ORPHANS, LoadSoccerWindow, RandomHorizontalFlipWindow, ResizedVideoReader,
     SoccerWindowTarget, chunk_bounds, decode_gray, open_video, window_indices)

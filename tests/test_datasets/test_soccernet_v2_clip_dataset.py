@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from mmsport.datasets.soccernet_io import SoccerNetDataError, list_games, position_to_frame
+from mmsport.fileio.soccernet import SoccerNetDataError, list_games, position_to_frame
 from mmsport.datasets.soccernet_v2_clip_dataset import SoccerNetV2ClipDataset
 from mmsport.datasets.transforms.soccer_clip_transforms import (LoadSoccerClip,
                                                                 SoccerClipTargets,

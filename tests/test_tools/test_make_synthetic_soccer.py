@@ -5,9 +5,9 @@ import cv2
 import numpy as np
 import pytest
 
-from mmsport.datasets.soccernet_io import (BALL_CLASSES_2023, BALL_CLASSES_2024,
-                                           check_labels_against_videos, game_videos,
-                                           list_games, read_labels)
+from mmsport.fileio.soccernet import (BALL_CLASSES_2023, BALL_CLASSES_2024,
+                                      check_labels_against_videos, game_videos,
+                                      list_games, read_labels)
 from mmsport.testing.synthetic import soccer as gen
 
 SECONDS, FPS = 8, 25

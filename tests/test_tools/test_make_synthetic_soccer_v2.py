@@ -5,8 +5,8 @@ import os
 import numpy as np
 import pytest
 
-from mmsport.datasets.soccernet_io import (BALL_CLASSES_2023, check_labels_against_videos,
-                                           game_time, list_games, read_labels)
+from mmsport.fileio.soccernet import (BALL_CLASSES_2023, check_labels_against_videos,
+                                      game_time, list_games, read_labels)
 from mmsport.evaluation.functional.spotting import V2_CLASSES
 from mmsport.testing.soccer import make_tiny_soccer_data
 from mmsport.testing.synthetic import soccer as gen

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from mmsport.datasets.preparation import reid_prepare as prep
-from mmsport.datasets.reid_io import (TEST_META_COLUMNS, TRAIN_META_COLUMNS, box_iou_xywh,
-                                      read_test_meta, read_train_meta, write_csv)
+from mmsport.fileio.reid import (TEST_META_COLUMNS, TRAIN_META_COLUMNS, box_iou_xywh,
+                                 read_test_meta, read_train_meta, write_csv)
 from mmsport.testing.synthetic import reid as gen
 
 GEN_ARGS = ['--identities', '8', '--unseen', '2', '--sessions', '2', '--frames', '4',

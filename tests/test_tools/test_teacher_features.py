@@ -14,7 +14,7 @@ from sklearn.decomposition import PCA
 
 from mmsport.apis.features import extract_features as ext
 from mmsport.apis.features import pca as pca_tool
-from mmsport.datasets.soccernet_io import game_videos, list_games
+from mmsport.fileio.soccernet import game_videos, list_games
 from mmsport.datasets.soccernet_v2_clip_dataset import SoccerNetV2ClipDataset
 from mmsport.datasets.transforms.soccer_clip_transforms import half_timesteps
 from mmsport.datasets.transforms.soccer_window_transforms import ResizedVideoReader, open_video

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from mmsport.datasets.soccernet_ball_dataset import load_oof_scores
-from mmsport.datasets.soccernet_io import list_games
+from mmsport.fileio.soccernet import list_games
 from mmsport.testing import make_tiny_soccer_data
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

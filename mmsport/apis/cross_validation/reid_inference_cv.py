@@ -87,9 +87,9 @@ def predict_fold(fold: int, args) -> dict:
     from mmsport.apis import extract_embeddings, init_model, save_gallery
     from mmsport.datasets.basketball_reid_dataset import read_negatives_csv
     from mmsport.datasets.reid_folds import load_fold, read_samples_csv
-    from mmsport.datasets.reid_io import read_test_meta, write_submission
+    from mmsport.fileio.reid import read_test_meta, write_submission
     from mmsport.evaluation.functional.reid import (evaluate_rank, gallery_centroids,
-                                                     match_gallery, tune_threshold)
+                                                    match_gallery, tune_threshold)
     fdir = osp.join(args.work_dir, f'fold{fold}')
     cfg = Config.fromfile(osp.join(fdir, 'config.py'))
     with open(osp.join(fdir, 'last_checkpoint')) as f:
@@ -164,7 +164,7 @@ def _read_truth(args, n):
     path = args.labels or osp.join(args.data_root, 'test_labels.csv')
     if not osp.isfile(path):
         return None
-    from mmsport.datasets.reid_io import read_submission
+    from mmsport.fileio.reid import read_submission
     return np.asarray(read_submission(path, n_rows=n), np.int64)
 
 
@@ -196,7 +196,7 @@ def ensemble(args, folds):
 def main(argv=None) -> int:
     args = parse_args(argv)
     args.work_dir = osp.abspath(args.work_dir)
-    from mmsport.datasets.reid_io import ReIDDataError, read_test_meta, write_submission
+    from mmsport.fileio.reid import ReIDDataError, read_test_meta, write_submission
     try:
         n_rows = len(read_test_meta(osp.join(args.data_root, 'test_meta.csv'),
                                     args.data_root)['rel_path'])

@@ -42,7 +42,7 @@ def parse_args(argv=None):
 
 def cv_games(cfg: Config):
     """Sorted game paths the folds are made of."""
-    from mmsport.datasets.soccernet_io import list_games
+    from mmsport.fileio.soccernet import list_games
     train_ds, val_ds = cfg.train_dataloader.dataset, cfg.val_dataloader.dataset
     if train_ds.get('games'):
         games = list(train_ds.games) + list(val_ds.get('games') or [])

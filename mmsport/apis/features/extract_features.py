@@ -238,7 +238,7 @@ def _settings(args) -> dict:
 
 def run(args, logger) -> dict:
     """Extract every half; returns ``dict(done=[paths], skipped=[paths], failed=[(file, msg)])``."""
-    from mmsport.datasets.soccernet_io import SoccerNetDataError, game_videos, list_games
+    from mmsport.fileio.soccernet import SoccerNetDataError, game_videos, list_games
     from mmsport.datasets.soccernet_v2_clip_dataset import SoccerNetV2ClipDataset
     from mmsport.datasets.transforms.soccer_clip_transforms import half_timesteps
     from mmsport.utils.atomic import atomic_open

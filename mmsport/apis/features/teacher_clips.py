@@ -56,7 +56,7 @@ def iter_clip_batches(reader, indices: np.ndarray, batch_size: int, chunk_frames
     Yields:
         (first clip index, (B, L, H, W, 3) uint8 clips); the last batch may be short.
     """
-    from mmsport.datasets.soccernet_io import SoccerNetDataError
+    from mmsport.fileio.soccernet import SoccerNetDataError
     from mmsport.datasets.transforms.soccer_clip_transforms import decode_rgb
     indices = np.asarray(indices, np.int64)
     n, _ = indices.shape

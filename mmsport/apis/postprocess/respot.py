@@ -16,7 +16,7 @@ game needs halves 1 and 2. Per half, the (T, C) scores are post-processed with
 * ``peaks``: Gaussian smoothing + peak picking (``--sigma``, ``--height``, ``--distance``),
 
 and written to ``DIR/<game>/results_spotting.json`` (SoccerNet format, atomically,
-with ``mmsport.datasets.soccernet_io.write_predictions_json``). Frame rate and
+with ``mmsport.fileio.soccernet.write_predictions_json``). Frame rate and
 class names come from the npz meta (``fps``, ``classes``) unless ``--fps`` /
 ``--classes`` are given (then 2 fps and the classes implied by ``--label-file``).
 
@@ -77,7 +77,7 @@ def postprocess(scores, args):
 
 def load_half(path, classes, fps):
     """Scores (T, C), class names and fps of one raw file, checked against its meta."""
-    from mmsport.apis.spotting import load_raw_scores
+    from mmsport.fileio.raw_scores import load_raw_scores
     from mmsport.evaluation.functional.spotting import BALL_2023_CLASSES, V2_CLASSES
     scores, meta = load_raw_scores(path)
     n_meta = meta.get('n_frames')
@@ -99,9 +99,9 @@ def load_half(path, classes, fps):
 
 def process_game(game, args):
     """Post-process both halves of a game; returns (json path, n spots, classes, fps)."""
-    from mmsport.apis.spotting import raw_scores_path
-    from mmsport.datasets.soccernet_io import write_predictions_json
-    from mmsport.evaluation.metrics.spotting_metric import spots_to_predictions
+    from mmsport.fileio.raw_scores import raw_scores_path
+    from mmsport.fileio.soccernet import write_predictions_json
+    from mmsport.models.task_modules.spotting_decode import spots_to_predictions
     classes = tuple(args.classes) if args.classes else None
     halves = {}
     for half in (1, 2):
@@ -142,7 +142,7 @@ def main(argv=None):
     failures, written = [], {}
     labelled = None
     if args.labels_root:
-        from mmsport.datasets.soccernet_io import list_games
+        from mmsport.fileio.soccernet import list_games
         try:
             labelled = list_games(args.labels_root, args.label_file)
             if args.games:

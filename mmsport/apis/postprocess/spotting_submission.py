@@ -83,7 +83,7 @@ def mean_scores(paths, classes):
     """Mean (T, C) scores of several runs of one game-half, and the classes / fps."""
     import numpy as np
 
-    from mmsport.apis.spotting import load_raw_scores
+    from mmsport.fileio.raw_scores import load_raw_scores
     arrays, metas = zip(*[load_raw_scores(p) for p in paths])
     for p, meta in zip(paths, metas):
         if meta.get('classes') and classes and tuple(meta['classes']) != tuple(classes):
@@ -102,8 +102,8 @@ def mean_scores(paths, classes):
 
 def process_game(game, halves, classes, fps, post, args):
     """Post-process one game; returns (written json path, number of spots)."""
-    from mmsport.datasets.soccernet_io import read_labels, write_predictions_json
-    from mmsport.evaluation.metrics.spotting_metric import spots_to_predictions
+    from mmsport.fileio.soccernet import read_labels, write_predictions_json
+    from mmsport.models.task_modules.spotting_decode import spots_to_predictions
     from mmsport.models.postprocess import peak_spotting
     means = {half: mean_scores(halves[half], classes) for half in sorted(halves)}
     meta = means[min(means)][1]
@@ -168,7 +168,7 @@ def main(argv=None):
         games[game][half] = paths
     failures = []
     if args.labels_root:
-        from mmsport.datasets.soccernet_io import list_games
+        from mmsport.fileio.soccernet import list_games
         for game in list_games(args.labels_root, args.label_file):
             if game not in games:
                 failures.append((game, f'no raw scores in {args.raw_dirs}'))

@@ -30,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 import cv2
 import numpy as np
 
-from mmsport.datasets import reid_io as rio
+from mmsport.fileio import reid as rio
 
 CROP_COLUMNS = ('row', 'quarter', 'angle', 'session', 'frame', 'x', 'y', 'w', 'h', 'label_id',
                 'crop_path')

@@ -19,7 +19,7 @@ from mmaction.structures import ActionDataSample
 from mmcv.transforms import BaseTransform
 
 from mmsport.registry import TRANSFORMS
-from ..soccernet_io import SoccerNetDataError
+from mmsport.fileio.soccernet import SoccerNetDataError
 from .soccer_window_transforms import _FORK_ORPHANS, LoadSoccerWindow
 
 

@@ -17,7 +17,7 @@ from mmcv.transforms import BaseTransform
 from mmengine.logging import print_log
 
 from mmsport.registry import TRANSFORMS
-from ..soccernet_io import SoccerNetDataError
+from mmsport.fileio.soccernet import SoccerNetDataError
 
 _FORK_ORPHANS = []  # decord readers inherited through fork, kept alive (see LoadSoccerWindow)
 

@@ -17,17 +17,16 @@ from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
 
+# class lists live with the label format (re-exported here)
+from mmsport.fileio.soccernet import BALL_CLASSES_2023 as BALL_2023_CLASSES  # noqa: F401
+from mmsport.fileio.soccernet import V2_CLASSES  # noqa: F401
+
 DELTAS = {
     'loose': np.arange(12) * 5 + 5,
     'tight': np.arange(5) * 1 + 1,
     **{f'at{k}': np.array([k]) for k in range(1, 6)},
 }
 THRESHOLDS = np.linspace(0, 1, 200)
-V2_CLASSES = ('Penalty', 'Kick-off', 'Goal', 'Substitution', 'Offside', 'Shots on target',
-              'Shots off target', 'Clearance', 'Ball out of play', 'Throw-in', 'Foul',
-              'Indirect free-kick', 'Direct free-kick', 'Corner', 'Yellow card', 'Red card',
-              'Yellow->red card')
-BALL_2023_CLASSES = ('PASS', 'DRIVE')
 HALF_VECTOR_SECONDS = 120 * 60
 
 

@@ -12,7 +12,7 @@ Pipeline:
    video's sampled frames (0 where the category was never detected).
 2. :class:`DetectorEvidenceFusion` applies rules ``category -> (target, confusers)``
    to the ``(V, C)`` class probabilities (see the class docstring for the rule).
-3. :func:`fit_threshold` (module :mod:`.threshold_fit`, re-exported here) optionally
+3. :func:`fit_threshold` (the grid search is in :mod:`.threshold_fit`) optionally
    picks a rule's threshold on validation folds.
 
 Why a fixed rule and not a learned combiner: the object-defined class *is defined* by
@@ -31,7 +31,7 @@ import numpy as np
 
 from mmsport.fileio.media import VIDEO_EXTS  # extensions stripped by video_id
 from mmsport.registry import MODELS
-from .threshold_fit import DEFAULT_THRESHOLDS, fit_rule_threshold, fit_threshold
+from .threshold_fit import DEFAULT_THRESHOLDS, fit_rule_threshold
 
 __all__ = ['DEFAULT_THRESHOLDS', 'MODES', 'VIDEO_EXTS', 'DetectorEvidenceFusion', 'fit_threshold',
            'video_evidence', 'video_id']
@@ -299,3 +299,40 @@ class DetectorEvidenceFusion:
         :func:`fit_threshold`); with ``update`` the rule keeps it. Returns the fit dict."""
         return fit_rule_threshold(self, scores, evidence, labels, classes, categories, rule_index,
                                   candidates, folds, update)
+
+
+def fit_threshold(scores: np.ndarray, evidence: np.ndarray, labels: np.ndarray,
+                  rules: Sequence[Dict], classes: Sequence[str], categories: Sequence[str],
+                  rule_index: int = 0, candidates: Optional[Sequence[float]] = None,
+                  folds: Optional[np.ndarray] = None, mode: str = 'rule') -> Dict:
+    """Pick the detector-score threshold of one rule that maximises validation accuracy.
+
+    An optional, data-driven alternative to the default threshold 0.5. Every
+    candidate is scored at once: for a fixed rule set the fused prediction of a video
+    is one of two precomputed argmaxes (object present / absent), so the (T, V)
+    correctness table is one ``np.where``. The score of a candidate is the mean of the
+    per-fold accuracies (top-1); among equally good candidates the middle of the
+    longest run of them (candidates sorted) is returned, the margin-maximising choice.
+    Rules before ``rule_index`` are applied first and rules after it last, with their
+    own thresholds. The default grid (0.05, 0.10, ..., 0.95) is deliberately coarse:
+    a few validation videos cannot resolve finer steps.
+
+    Args:
+        scores: (V, C) validation class probabilities (out-of-fold).
+        evidence: (V, K) detector evidence of those videos.
+        labels: (V,) true class indices.
+        rules: rule dicts (see :class:`DetectorEvidenceFusion`).
+        classes: the C class names; categories: the K detector category names.
+        rule_index: the rule whose threshold is fitted.
+        candidates: (T,) thresholds to try (default :data:`DEFAULT_THRESHOLDS`).
+        folds: (V,) fold id per video (default: one fold).
+        mode: fusion mode, ``'rule'`` or ``'hard'``.
+
+    Returns:
+        dict with ``threshold``, ``accuracy`` (mean fold accuracy there),
+        ``fold_accuracy`` (F,), ``candidates`` (T,), ``accuracies`` (T,) and
+        ``accuracy_without_rule`` (the rule left out, for comparison).
+    """
+    fusion = DetectorEvidenceFusion(rules, mode=mode)
+    return fusion.fit_threshold(scores, evidence, labels, classes, categories,
+                                rule_index=rule_index, candidates=candidates, folds=folds)

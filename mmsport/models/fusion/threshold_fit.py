@@ -1,9 +1,9 @@
 """Fit a :class:`DetectorEvidenceFusion` rule's detector-score threshold on validation data.
 
 The fusion rules of :mod:`.detector_evidence_fusion` have one free number each, the
-detector-score threshold above which the object counts as present. :func:`fit_threshold`
-(and the method ``DetectorEvidenceFusion.fit_threshold``, which calls
-:func:`fit_rule_threshold`) choose it by a 1-D grid search over validation folds, an
+detector-score threshold above which the object counts as present. :func:`fit_rule_threshold`
+(called by ``DetectorEvidenceFusion.fit_threshold`` and the functional
+``detector_evidence_fusion.fit_threshold``) chooses it by a 1-D grid search over validation folds, an
 optional, data-driven alternative to the default 0.5.
 """
 from typing import Dict, Optional, Sequence
@@ -72,41 +72,3 @@ def _middle_of_longest_run(mask: np.ndarray) -> int:
     starts, ends = edges[::2], edges[1::2]  # runs are [start, end)
     k = int(np.argmax(ends - starts))
     return int((starts[k] + ends[k] - 1) // 2)
-
-
-def fit_threshold(scores: np.ndarray, evidence: np.ndarray, labels: np.ndarray,
-                  rules: Sequence[Dict], classes: Sequence[str], categories: Sequence[str],
-                  rule_index: int = 0, candidates: Optional[Sequence[float]] = None,
-                  folds: Optional[np.ndarray] = None, mode: str = 'rule') -> Dict:
-    """Pick the detector-score threshold of one rule that maximises validation accuracy.
-
-    An optional, data-driven alternative to the default threshold 0.5. Every
-    candidate is scored at once: for a fixed rule set the fused prediction of a video
-    is one of two precomputed argmaxes (object present / absent), so the (T, V)
-    correctness table is one ``np.where``. The score of a candidate is the mean of the
-    per-fold accuracies (top-1); among equally good candidates the middle of the
-    longest run of them (candidates sorted) is returned, the margin-maximising choice.
-    Rules before ``rule_index`` are applied first and rules after it last, with their
-    own thresholds. The default grid (0.05, 0.10, ..., 0.95) is deliberately coarse:
-    a few validation videos cannot resolve finer steps.
-
-    Args:
-        scores: (V, C) validation class probabilities (out-of-fold).
-        evidence: (V, K) detector evidence of those videos.
-        labels: (V,) true class indices.
-        rules: rule dicts (see :class:`DetectorEvidenceFusion`).
-        classes: the C class names; categories: the K detector category names.
-        rule_index: the rule whose threshold is fitted.
-        candidates: (T,) thresholds to try (default :data:`DEFAULT_THRESHOLDS`).
-        folds: (V,) fold id per video (default: one fold).
-        mode: fusion mode, ``'rule'`` or ``'hard'``.
-
-    Returns:
-        dict with ``threshold``, ``accuracy`` (mean fold accuracy there),
-        ``fold_accuracy`` (F,), ``candidates`` (T,), ``accuracies`` (T,) and
-        ``accuracy_without_rule`` (the rule left out, for comparison).
-    """
-    from .detector_evidence_fusion import DetectorEvidenceFusion  # imports this module
-    fusion = DetectorEvidenceFusion(rules, mode=mode)
-    return fusion.fit_threshold(scores, evidence, labels, classes, categories,
-                                rule_index=rule_index, candidates=candidates, folds=folds)

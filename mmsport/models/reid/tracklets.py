@@ -10,7 +10,7 @@ from typing import Sequence
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from mmsport.datasets.reid_io import box_iou_xywh  # noqa: F401  (re-exported)
+from mmsport.structures.boxes import box_iou_xywh  # noqa: F401  (re-exported)
 
 _EPS = 1e-12
 

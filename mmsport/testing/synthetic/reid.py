@@ -25,7 +25,7 @@ import sys
 import cv2
 import numpy as np
 
-from mmsport.datasets import reid_io as rio
+from mmsport.fileio import reid as rio
 
 TEAM_JERSEY = [(40, 40, 185), (50, 55, 170)]  # BGR: two similar reds
 TRIMS = [[(255, 255, 255), (40, 200, 240), (20, 20, 20)],

@@ -31,7 +31,7 @@ import os
 
 import numpy as np
 
-from mmsport.datasets import soccernet_io as snio
+from mmsport.fileio import soccernet as snio
 
 from . import soccer_render as render
 from . import soccer_v2_events as v2

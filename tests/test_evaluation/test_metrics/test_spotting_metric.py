@@ -8,7 +8,7 @@ import torch
 from mmaction.structures import ActionDataSample
 from mmengine.evaluator import Evaluator
 
-from mmsport.datasets.soccernet_io import frame_to_position_ms, game_time
+from mmsport.fileio.soccernet import frame_to_position_ms, game_time
 from mmsport.evaluation.metrics.spotting_metric import (SpottingMAPMetric,
                                                         centre_scores_to_curve,
                                                         spots_to_predictions)
@@ -137,7 +137,7 @@ def test_bad_arguments(data_root):
 def test_matches_soccernet_reference_on_noisy_scores(data_root, tmp_path):
     """Same value as SoccerNet 0.2.0 ``evaluate`` on the peaks written as results_spotting.json."""
     ref = pytest.importorskip('SoccerNet.Evaluation.ActionSpotting')
-    from mmsport.datasets.soccernet_io import write_predictions_json
+    from mmsport.fileio.soccernet import write_predictions_json
     from mmsport.models.postprocess import peak_spotting
     rng = np.random.default_rng(0)
     samples, preds = [], []

@@ -9,7 +9,7 @@ from mmaction.structures import ActionDataSample
 from mmengine.evaluator import Evaluator
 
 from mmsport.apis.postprocess import respot
-from mmsport.datasets.soccernet_io import frame_to_position_ms, game_time
+from mmsport.fileio.soccernet import frame_to_position_ms, game_time
 from mmsport.evaluation.functional.spotting import V2_CLASSES
 from mmsport.registry import METRICS
 

@@ -3,11 +3,11 @@ import os
 import numpy as np
 import pytest
 
-from mmsport.datasets.reid_io import (TEST_META_COLUMNS, TRAIN_META_COLUMNS, ReIDDataError,
-                                      box_iou_xywh, clip_box, clip_boxes, crop_cache_path,
-                                      image_path, read_submission, read_test_meta,
-                                      read_train_meta, table_len, table_row, write_csv,
-                                      write_submission)
+from mmsport.fileio.reid import (TEST_META_COLUMNS, TRAIN_META_COLUMNS, ReIDDataError,
+                                 box_iou_xywh, clip_box, clip_boxes, crop_cache_path,
+                                 image_path, read_submission, read_test_meta,
+                                 read_train_meta, table_len, table_row, write_csv,
+                                 write_submission)
 
 TRAIN_ROWS = [('Q1-000', 'side', 0, 1, 10, 20, 30, 60, 3),
               ('Q1-000', 'top', 2, 12, 5.5, 0, 20, 20, 0)]

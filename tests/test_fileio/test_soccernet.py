@@ -3,13 +3,13 @@ import os
 
 import pytest
 
-from mmsport.datasets import soccernet_io as snio
-from mmsport.datasets.soccernet_io import (BALL_CLASSES_2023, BALL_CLASSES_2024,
-                                           SoccerNetDataError,
-                                           check_labels_against_videos,
-                                           frame_to_position_ms, game_videos, list_games,
-                                           position_to_frame, read_labels,
-                                           read_predictions_json, write_predictions_json)
+from mmsport.fileio import soccernet as snio
+from mmsport.fileio.soccernet import (BALL_CLASSES_2023, BALL_CLASSES_2024,
+                                      SoccerNetDataError,
+                                      check_labels_against_videos,
+                                      frame_to_position_ms, game_videos, list_games,
+                                      position_to_frame, read_labels,
+                                      read_predictions_json, write_predictions_json)
 
 
 def _write(path, obj):
