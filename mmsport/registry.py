@@ -1,6 +1,6 @@
 """mmsport registries: one child of every mmaction2 registry.
 
-Rules (see ARCHITECTURE.md, "Registry rules"):
+Rules (see docs/architecture.md, "Registry rules"):
 
 * each registry below has ``parent=`` the mmaction registry of the same kind,
   so modules from mmaction (and, through it, mmengine) resolve unprefixed

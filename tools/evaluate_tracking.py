@@ -1,6 +1,7 @@
 """Score ball-tracking prediction CSVs against a labelled root (any layout).
 
     python tools/evaluate_tracking.py LABELS_ROOT PRED_ROOT [--tol PX] [--layout auto]
+        [--clips KEY ...]
 
 LABELS_ROOT is a root of any layout the readers accept (docs/formats.md: the
 seed's game*/clip*/labels.csv, TrackNet's game*/Clip*/Label.csv, the
@@ -26,9 +27,10 @@ def main(argv=None):
                    help='pixel tolerance at full resolution (default: TrackNetV2 4 px at '
                         '512 wide, scaled: 10 px at 1280x720)')
     p.add_argument('--layout', default='auto')
+    p.add_argument('--clips', nargs='+', help='score only these clip keys (e.g. a held-out split)')
     a = p.parse_args(argv)
     try:
-        res = evaluate_tracking_files(a.labels_root, a.pred_root, a.tol, a.layout)
+        res = evaluate_tracking_files(a.labels_root, a.pred_root, a.tol, a.layout, a.clips)
     except BallDataError as e:
         print(f'error: {e}', file=sys.stderr)
         return 2

@@ -21,8 +21,9 @@ seed's game*/clip*, TrackNet's game*/Clip*, the Shuttlecock Trajectory
 Dataset's match*/video, a folder of videos with or without <stem>.csv labels).
 Writes one CSV per video/clip with columns ``frame,code,x,y`` at the source
 resolution (x, y empty when code is 0): ``DIR/<clip key>.csv``, e.g.
-``DIR/<video stem>.csv``, ``DIR/game<G>/clip<C>.csv``, ``DIR/match<M>/<rally>.csv``. Frames stream through the model (each decoded
-once, also with ``--vis``; memory stays flat as videos get longer). ``--vis``
+``DIR/<video stem>.csv``, ``DIR/game<G>/clip<C>.csv``, ``DIR/match<M>/<rally>.csv``.
+Frames stream through the model (each decoded once, also with ``--vis``; memory
+stays flat as videos get longer); the logic is ``mmsport.apis.BallTrackingInferencer``. ``--vis``
 also writes ``<name>_heatmap.mp4`` and ``<name>_track.mp4`` (ball, trajectory
 tail, running SiBaTrAcc when labels exist).
 

@@ -2,7 +2,7 @@
 # (COCO json from tools/data/recognition/preprocess.py); its detections of task objects
 # feed the fusion step of tools/postprocess/ensemble.py.
 # Under default_scope='mmsport' every mmdet part is wrapped with _scope_='mmdet'
-# (ARCHITECTURE.md rule 3): model, datasets (their pipelines build inside that scope),
+# (docs/architecture.md rule 3): model, datasets (their pipelines build inside that scope),
 # metric, batch sampler, visualiser and its hook.
 # ImageNet weights: set model.backbone.init_cfg (None here: nothing is downloaded).
 _base_ = 'mmdet::faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py'

@@ -1,4 +1,4 @@
-"""Reading and writing the basketball player re-identification layout (FORMATS.md).
+"""Reading and writing the basketball player re-identification layout (docs/formats.md).
 
 atmaCup22 style, under a data root:
 

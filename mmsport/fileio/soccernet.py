@@ -1,4 +1,4 @@
-"""Reading and writing the SoccerNet spotting layout (FORMATS.md, METRICS.md).
+"""Reading and writing the SoccerNet spotting layout (docs/formats.md, docs/metrics.md).
 
 ``<root>/<league>/<season>/<game>/{1_720p.mkv, 2_720p.mkv, Labels-ball.json}``
 (ball action 2023: 25 fps, two halves), or the one-video-per-game 2025 form

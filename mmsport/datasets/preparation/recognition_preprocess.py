@@ -1,4 +1,4 @@
-"""Make fold rawframe lists and detector COCO json for action recognition (FORMATS.md).
+"""Make fold rawframe lists and detector COCO json for action recognition (docs/formats.md).
 
     python tools/data/recognition/preprocess.py [--data-root data/recognition] [--folds 5]
         [--seed 0] [--out-dir <root>/lists] [--frames-root <root>/rawframes] [--det-every 4]

@@ -1,4 +1,4 @@
-"""Crop-cache the training boxes and mine hard negatives (atmaCup22 layout, FORMATS.md).
+"""Crop-cache the training boxes and mine hard negatives (atmaCup22 layout, docs/formats.md).
 
     python tools/data/reid/prepare_data.py --data-root data/reid
 

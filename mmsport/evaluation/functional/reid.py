@@ -1,6 +1,6 @@
 """Player re-identification: closed-set rank metrics, open-set matching and scoring.
 
-Everything here is plain numpy (METRICS.md, ReID section):
+Everything here is plain numpy (docs/metrics.md, ReID section):
 
 * :func:`evaluate_rank`: closed-set CMC / mAP, the Market-1501 protocol of
   torchreid's ``eval_market1501`` (same values), vectorised over queries;

@@ -1,4 +1,4 @@
-"""SoccerNet action-spotting mAP (METRICS.md), vectorised, same values as the reference.
+"""SoccerNet action-spotting mAP (docs/metrics.md), vectorised, same values as the reference.
 
 The reference is ``SoccerNet/Evaluation/ActionSpotting.py`` (PyPI SoccerNet 0.2.0).
 Per half, labels and predictions become (T, C) arrays with T = 120 * 60 * fps:

@@ -1,6 +1,6 @@
 """mmengine metric for player re-identification: closed-set rank metrics and open-set F1.
 
-METRICS.md, ReID section: closed-set mAP / CMC are torchreid's Market-1501
+docs/metrics.md, ReID section: closed-set mAP / CMC are torchreid's Market-1501
 ``evaluate_rank``; the open-set score is macro-F1 with -1 (unknown player or
 negative crop) as a class of its own.
 """

@@ -1,6 +1,6 @@
 """Temporal (soft-)NMS of per-timestep class scores and sliding-window merging (COMEDIAN).
 
-Soft-NMS (METRICS.md, "Spotting post-processing"), per class ``c``: while the
+Soft-NMS (docs/metrics.md, "Spotting post-processing"), per class ``c``: while the
 largest remaining score ``s[i*, c]`` is ``>= threshold``, keep ``(i*, c, s[i*, c])``,
 multiply every score within ``R = ceil(radius)`` timesteps of ``i*``
 (``radius = window / 2``) by ``clip(min_w + (1 - min_w) * |i - i*| / radius, 0, 1)``

@@ -2,7 +2,7 @@
 
     python tools/data/reid/make_synthetic.py --out data/reid
 
-writes under ``<out>`` (FORMATS.md): ``images/{quarter}__{angle}__{ss}__{ff}.jpg`` full
+writes under ``<out>`` (docs/formats.md): ``images/{quarter}__{angle}__{ss}__{ff}.jpg`` full
 train frames, ``train_meta.csv``, pre-cropped test images
 ``crops/<quarter>/sess_<ssss>/<angle>/<quarter>__sess<ssss>__<hash>.jpg``, ``test_meta.csv``
 and the hidden ground truth ``test_labels.csv`` (``label_id`` per test_meta row, -1 for

@@ -1,4 +1,4 @@
-"""Generate a synthetic SoccerNet ball-action set in the real layout (FORMATS.md).
+"""Generate a synthetic SoccerNet ball-action set in the real layout (docs/formats.md).
 
     python tools/data/soccer/make_synthetic.py --out data/soccer
 

@@ -1,4 +1,4 @@
-"""SiBaTrAcc against values worked out by hand from METRICS.md."""
+"""SiBaTrAcc against values worked out by hand from docs/metrics.md."""
 import math
 
 import numpy as np

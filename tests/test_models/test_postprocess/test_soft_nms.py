@@ -9,7 +9,7 @@ from mmsport.models.postprocess import merge_windows, soft_nms
 
 def naive_nms(scores, window, threshold=0.001, min_weight=0.0, mode='linear',
               max_per_class=None):
-    """One class at a time, one kept timestep at a time, frame by frame (METRICS.md)."""
+    """One class at a time, one kept timestep at a time, frame by frame (docs/metrics.md)."""
     scores = np.nan_to_num(np.asarray(scores, np.float64), nan=0.0)
     n, n_cls = scores.shape
     radius = window / 2.0

@@ -58,7 +58,7 @@ def test_config_builds_the_mmpretrain_classes(model):
 
 
 def test_unscoped_resnet_is_mmactions():
-    """The trap the ``_scope_`` avoids (ARCHITECTURE.md, registry rule 3)."""
+    """The trap the ``_scope_`` avoids (docs/architecture.md, registry rule 3)."""
     cfg = copy.deepcopy(CFG['backbone'])
     cfg.pop('_scope_')
     assert type(MODELS.build(cfg)) is not PretrainResNet

@@ -1,4 +1,4 @@
-"""Generate a synthetic action-recognition competition set (FORMATS.md, Action recognition).
+"""Generate a synthetic action-recognition competition set (docs/formats.md, Action recognition).
 
     python tools/data/recognition/make_synthetic.py --out data/recognition
 

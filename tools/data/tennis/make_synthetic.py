@@ -1,4 +1,4 @@
-"""Generate a synthetic tennis ball-tracking set in the real layout (FORMATS.md).
+"""Generate a synthetic tennis ball-tracking set in the real layout (docs/formats.md).
 
     python tools/data/tennis/make_synthetic.py --out data/tennis
 
