@@ -83,28 +83,24 @@ def main(argv=None):
         return delegated
     args = parse_args(argv)
     from mmengine.logging import MMLogger
-    from mmengine.utils import ProgressBar
 
     from mmsport.apis.inferencers.ball_tracking_batch import track_many
     logger = MMLogger.get_instance('mmsport-inference', log_level='INFO')
-    failures, n_done, bar = [], 0, None
+    failures, n_done = [], 0
     for res in track_many(args.config, args.checkpoint, args.inputs, args.out_dir, args.nproc,
                           args.device, args.batch_size, args.vis, args.tail,
                           not args.no_postprocess, log=logger.info):
-        n_done += 1
-        bar = bar or ProgressBar(0)
-        bar.update()
+        n_done += 1  # one line per finished clip is the progress report
         if res['error']:
             failures.append((res['source'], res['error']))
-            logger.error(f"FAILED {res['source']}: {res['error']}")
+            logger.error(f"[{n_done}] FAILED {res['source']}: {res['error']}")
         else:
             fps = res['frames'] / max(res['seconds'], 1e-9)
-            logger.info(f"{res['source']}: {res['frames']} frames in {res['seconds']:.1f}s "
-                        f'({fps:.1f} fps)')
+            logger.info(f"[{n_done}] {res['source']}: {res['frames']} frames in "
+                        f"{res['seconds']:.1f}s ({fps:.1f} fps)")
     if not n_done:
         logger.error(f'no videos or clips found in {args.inputs}')
         return 1
-    sys.stdout.write('\n')
     logger.info(f'done: {n_done - len(failures)} ok, {len(failures)} failed; '
                 f'outputs in {args.out_dir}')
     for src, err in failures:
