@@ -38,6 +38,13 @@ def test_config_builds(path, tiny_tennis_root, tiny_soccer_root, tiny_soccer_v2_
         if ds_cfg.type == 'TennisBallDataset':
             split = 'train' if name == 'train_dataloader' else 'test'
             ds_cfg.data_root = os.path.join(tiny_tennis_root, split)
+        elif ds_cfg.type == 'BallTrackingDataset':  # real-data configs: tiny data, same layout
+            from mmsport.testing.ball_layouts import write_ball_layout
+            split = 'train' if name == 'train_dataloader' else 'test'
+            layout = ds_cfg.get('layout', 'auto')
+            root = write_ball_layout(os.path.join(tiny_tennis_root, split), str(tmp_path / name),
+                                     'video_csv' if layout == 'auto' else layout)
+            ds_cfg.update(data_root=root, clips=None)
         elif ds_cfg.type == 'SoccerNetBallDataset':
             v2 = ds_cfg.get('label_file', 'Labels-ball.json') != 'Labels-ball.json'
             ds_cfg.update(data_root=tiny_soccer_v2_root if v2 else tiny_soccer_root,
