@@ -14,6 +14,23 @@ def tiny_tennis_root(tmp_path_factory):
 
 
 @pytest.fixture(scope='session')
+def tiny_tracker_files(tiny_tennis_root, tmp_path_factory):
+    """(config path, checkpoint) of an untrained tiny ball tracker on the tiny tennis set."""
+    import numpy as np
+    from mmengine.runner import save_checkpoint
+
+    from mmsport.apis import init_tracker
+    from mmsport.testing import tiny_tennis_cfg
+    d = tmp_path_factory.mktemp('tracker')
+    cfg_path = str(d / 'cfg.py')
+    tiny_tennis_cfg(tiny_tennis_root, str(d)).dump(cfg_path)
+    ckpt = str(d / 'model.pth')
+    save_checkpoint(dict(state_dict=init_tracker(cfg_path).state_dict(),
+                         meta=dict(seed=np.int64(0))), ckpt)
+    return cfg_path, ckpt
+
+
+@pytest.fixture(scope='session')
 def tiny_soccer_root(tmp_path_factory):
     """A tiny synthetic SoccerNet ball-action set (1 game, 2 halves of 4 s, 160x96)."""
     from mmsport.testing import make_tiny_soccer_data

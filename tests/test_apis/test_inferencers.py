@@ -3,23 +3,8 @@ import os
 
 import cv2
 import numpy as np
-import pytest
-from mmengine.runner import save_checkpoint
 
 from mmsport.fileio import read_prediction_csv
-from mmsport.testing import tiny_tennis_cfg
-
-
-@pytest.fixture(scope='module')
-def tiny_tracker(tiny_tennis_root, tmp_path_factory):
-    from mmsport.apis import init_tracker
-    d = tmp_path_factory.mktemp('inferencer')
-    cfg = tiny_tennis_cfg(tiny_tennis_root, str(d))
-    cfg_path = str(d / 'cfg.py')
-    cfg.dump(cfg_path)
-    ckpt = str(d / 'model.pth')
-    save_checkpoint(dict(state_dict=init_tracker(cfg_path).state_dict()), ckpt)
-    return cfg_path, ckpt
 
 
 def _video(clip_dir, path):
@@ -34,10 +19,11 @@ def _video(clip_dir, path):
     return len(frames)
 
 
-def test_readme_example_writes_the_tracks_it_returns(tiny_tennis_root, tiny_tracker, tmp_path):
+def test_readme_example_writes_the_tracks_it_returns(tiny_tennis_root, tiny_tracker_files,
+                                                    tmp_path):
     from mmsport.apis import BallTrackingInferencer
     from mmsport.registry import INFERENCERS
-    cfg_path, ckpt = tiny_tracker
+    cfg_path, ckpt = tiny_tracker_files
     video = str(tmp_path / 'match.mp4')
     n = _video(os.path.join(tiny_tennis_root, 'test', 'game1', 'clip1'), video)
 

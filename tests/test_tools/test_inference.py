@@ -7,26 +7,12 @@ import sys
 import cv2
 import numpy as np
 import pytest
-from mmengine.runner import save_checkpoint
 
 from mmsport.apis import BallTrackStreamer, init_tracker
 from mmsport.datasets.tennis_io import list_frames
-from mmsport.testing import tiny_tennis_cfg
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TOOL = os.path.join(REPO, 'tools', 'inference.py')
-
-
-@pytest.fixture(scope='module')
-def tiny_model_files(tiny_tennis_root, tmp_path_factory):
-    d = tmp_path_factory.mktemp('model')
-    cfg = tiny_tennis_cfg(tiny_tennis_root, str(d))
-    cfg_path = str(d / 'cfg.py')
-    cfg.dump(cfg_path)
-    model = init_tracker(cfg_path)
-    ckpt = str(d / 'model.pth')
-    save_checkpoint(dict(state_dict=model.state_dict(), meta=dict(seed=np.int64(0))), ckpt)
-    return cfg_path, ckpt
 
 
 def _video_from_clip(clip_dir, path, n=None):
@@ -45,12 +31,12 @@ def _rows(path):
         return list(csv.reader(f))
 
 
-def test_streamer_matches_per_frame_dataset_predictions(tiny_tennis_root, tiny_model_files):
+def test_streamer_matches_per_frame_dataset_predictions(tiny_tennis_root, tiny_tracker_files):
     """Streaming over a clip gives the same raw decodes as the test pipeline, frame by frame."""
     from mmengine.dataset import pseudo_collate
     from mmengine.registry import DATASETS
     from mmsport.apis import open_frames
-    cfg_path, ckpt = tiny_model_files
+    cfg_path, ckpt = tiny_tracker_files
     model = init_tracker(cfg_path, ckpt)
     ds_cfg = model.cfg.test_dataloader.dataset.copy()
     ds_cfg.pipeline = [dict(type='LoadBallFrameStack', reduced_decode=False),
@@ -66,8 +52,8 @@ def test_streamer_matches_per_frame_dataset_predictions(tiny_tennis_root, tiny_m
     np.testing.assert_allclose(track, ref, atol=1e-6)
 
 
-def test_inference_tool_on_video_and_clips(tiny_tennis_root, tiny_model_files, tmp_path):
-    cfg_path, ckpt = tiny_model_files
+def test_inference_tool_on_video_and_clips(tiny_tennis_root, tiny_tracker_files, tmp_path):
+    cfg_path, ckpt = tiny_tracker_files
     clip = os.path.join(tiny_tennis_root, 'test', 'game1', 'clip1')
     vids = tmp_path / 'videos'
     vids.mkdir()
@@ -92,8 +78,8 @@ def test_inference_tool_on_video_and_clips(tiny_tennis_root, tiny_model_files, t
     assert not (out / 'empty.csv').exists()
 
 
-def test_truncated_video_reported(tiny_tennis_root, tiny_model_files, tmp_path):
-    cfg_path, ckpt = tiny_model_files
+def test_truncated_video_reported(tiny_tennis_root, tiny_tracker_files, tmp_path):
+    cfg_path, ckpt = tiny_tracker_files
     clip = os.path.join(tiny_tennis_root, 'test', 'game1', 'clip1')
     good = tmp_path / 'good.mp4'
     _video_from_clip(clip, str(good))
@@ -105,13 +91,13 @@ def test_truncated_video_reported(tiny_tennis_root, tiny_model_files, tmp_path):
     assert not (tmp_path / 'o' / 'cut.csv').exists()
 
 
-def test_inference_and_evaluation_on_every_public_layout(tiny_tennis_root, tiny_model_files,
+def test_inference_and_evaluation_on_every_public_layout(tiny_tennis_root, tiny_tracker_files,
                                                          tmp_path):
     """Roots of the TrackNet, Shuttlecock and video+csv layouts are found, predicted and scored."""
     import json
 
     from mmsport.testing.ball_layouts import write_ball_layout
-    cfg_path, ckpt = tiny_model_files
+    cfg_path, ckpt = tiny_tracker_files
     split = os.path.join(tiny_tennis_root, 'test')
     roots = {lay: write_ball_layout(split, str(tmp_path / lay), lay)
              for lay in ('tracknet', 'shuttlecock', 'video_csv')}
