@@ -1,5 +1,8 @@
 """Inference entry point for every mmsport task, chosen by the config's model.
 
+Every task runs through its inferencer (``mmsport.apis.MMSportInferencer`` picks it
+from the config; in Python: ``MMSportInferencer(cfg, ckpt)(inputs, out_dir=...)``):
+
 * a ball-tracking model (below);
 * a ball-action spotting model: ``tools/inference_spotting.py`` (a raw match
   video or a SoccerNet root -> spots JSON/CSV, raw scores);
@@ -35,10 +38,13 @@ import argparse
 import os
 import sys
 
-SPOTTING_MODELS = ('SlowFusionStacker', 'EarlyFusion2D')
-TRANSFORMER_SPOTTING_MODELS = ('ViViTSpotter', )
-REID_MODELS = ('ArcFaceTripletReID', )
-RECOGNITION_MODELS = ('Recognizer2D', 'Recognizer3D')
+# the command line of each task (a config's task: mmsport.apis.inferencers.task_of)
+TASK_COMMANDS = {
+    'ball_action_spotting': 'mmsport.apis.spotting_inference',
+    'transformer_spotting': 'mmsport.apis.transformer_spotting_inference',
+    'reid': 'mmsport.apis.reid_matching',
+    'recognition': 'mmsport.apis.recognition_inference',
+}
 
 
 def parse_args(argv=None):
@@ -58,23 +64,15 @@ def parse_args(argv=None):
 
 
 def _delegate(argv):
-    """Run the task's own inference when the config is not a ball-tracking one; None otherwise."""
+    """Run the task's own command line when the config is not a ball-tracking one; None otherwise."""
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0].startswith('-') or not os.path.isfile(argv[0]):
         return None
-    from mmengine.config import Config
-    model_type = str(Config.fromfile(argv[0]).model.get('type', ''))
-    if model_type in SPOTTING_MODELS:
-        from mmsport.apis.spotting_inference import main as task_main
-    elif model_type in TRANSFORMER_SPOTTING_MODELS:
-        from mmsport.apis.transformer_spotting_inference import main as task_main
-    elif model_type in REID_MODELS:
-        from mmsport.apis.reid_matching import main as task_main
-    elif model_type in RECOGNITION_MODELS:
-        from mmsport.apis.recognition_inference import main as task_main
-    else:
-        return None
-    return task_main(argv)
+    import importlib
+
+    from mmsport.apis.inferencers import task_of
+    command = TASK_COMMANDS.get(task_of(argv[0]))
+    return None if command is None else importlib.import_module(command).main(argv)
 
 
 def main(argv=None):

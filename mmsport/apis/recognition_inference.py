@@ -12,14 +12,12 @@ maximum score is the video's evidence, and the fusion rules of
 ``--fusion-config`` (e.g. configs/recognition/fusion_ball-evidence_actionrec-synthetic.py)
 adjust the class scores, as ``tools/postprocess/ensemble.py`` does for a test set.
 
+The work is done by :class:`mmsport.apis.RecognitionInferencer`.
 Writes ``DIR/<stem>.json`` per video (``label``, ``scores`` per class, and with a
 detector ``evidence`` per category) atomically. A video that cannot be read is
 reported and skipped; the exit status is 1 if any failed.
 """
 import argparse
-import json
-import os
-import os.path as osp
 import sys
 
 import numpy as np
@@ -125,56 +123,21 @@ def classify(video, model, sample_pipeline, tail_pipeline, det_model=None, num_c
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    from mmengine.config import Config
-    from mmengine.dataset import Compose
-    from mmengine.registry import init_default_scope
-
-    from mmsport.apis import init_model
-    from mmsport.registry import MODELS
-    from mmsport.utils.atomic import atomic_open
-    cfg = Config.fromfile(args.config)
-    classes_file = args.classes or cfg.get('classes_file')
-    if not classes_file or not osp.isfile(classes_file):
-        print(f'error: class names file {classes_file!r} not found (--classes)', file=sys.stderr)
+    from mmsport.apis.inferencers import RecognitionInferencer
+    try:
+        rec = RecognitionInferencer(args.config, args.checkpoint, args.device, args.classes,
+                                    args.det_config, args.det_checkpoint, args.fusion_config,
+                                    args.det_every, show_progress=False)
+    except (FileNotFoundError, ValueError) as e:
+        print(f'error: {e} (--classes, --det-config)', file=sys.stderr)
         return 2
-    with open(classes_file) as f:
-        classes = [ln.strip() for ln in f if ln.strip()]
-    model = init_model(cfg, args.checkpoint, device=args.device)
-    init_default_scope('mmaction')  # mmaction's transforms, unprefixed
-    sample_pipeline, tail_pipeline = (Compose(p) for p in split_pipeline(cfg.test_pipeline))
-    det_model = fusion = None
-    categories = []
-    if args.det_config:
-        from mmdet.apis import init_detector
-        det_cfg = Config.fromfile(args.det_config)
-        det_cfg.default_scope = 'mmdet'
-        det_model = init_detector(det_cfg, args.det_checkpoint, device=args.device)
-        categories = list(det_cfg.get('det_classes') or det_model.dataset_meta['classes'])
-        if args.fusion_config:
-            init_default_scope('mmsport')
-            fusion = MODELS.build(Config.fromfile(args.fusion_config).fusion)
-    os.makedirs(args.out_dir, exist_ok=True)
     failed = 0
-    for video in args.videos:
-        stem = osp.splitext(osp.basename(video))[0]
-        try:
-            init_default_scope('mmaction')
-            scores, ev = classify(video, model, sample_pipeline, tail_pipeline, det_model,
-                                  len(categories), args.det_every)  # (C,), (K,) or None
-            out = dict(video=video)
-            if det_model is not None:
-                out['evidence'] = dict(zip(categories, ev.round(4).tolist()))
-                if fusion is not None:
-                    scores = fusion(scores[None], ev[None], classes, categories)[0]
-        except Exception as e:  # noqa: BLE001  (reported; the other videos go on)
+    for res in rec(args.videos, out_dir=args.out_dir)['predictions']:
+        if res['error']:
             failed += 1
-            print(f'FAILED {video}: {type(e).__name__}: {e}', file=sys.stderr)
-            continue
-        out.update(label=classes[int(np.argmax(scores))],
-                   scores=dict(zip(classes, np.round(scores, 4).tolist())))
-        with atomic_open(osp.join(args.out_dir, f'{stem}.json'), 'w') as f:
-            json.dump(out, f, indent=1)
-        print(f'{video}: {out["label"]} ({max(scores):.3f})')
+            print(f"FAILED {res['source']}: {res['error']}", file=sys.stderr)
+        else:
+            print(f"{res['source']}: {res['label']} ({max(res['scores']):.3f})")
     print(f'{len(args.videos) - failed} classified, {failed} failed -> {args.out_dir}')
     return 1 if failed else 0
 

@@ -9,12 +9,9 @@ recursively). GALLERY is a ``fold<k>/gallery.npz`` written by
 ``tools/reid/inference_cv.py`` (identity centroids and the fold's tuned
 threshold; ``--threshold`` overrides it). Writes ``DIR/matches.csv`` with
 ``path,label_id,similarity`` (``label_id`` -1 = unknown player), atomically.
-An unreadable crop stops with an error naming the file before anything is written.
+The work is done by :class:`mmsport.apis.ReIDInferencer`. An unreadable crop stops with an error naming the file before anything is written.
 """
 import argparse
-import csv
-import os
-import os.path as osp
 import sys
 
 
@@ -33,39 +30,18 @@ def parse_args(argv=None):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    from mmsport.apis import (CropReadError, extract_embeddings, init_model, list_crops,
-                              load_gallery)
-    from mmsport.evaluation.functional.reid import match_gallery
-    from mmsport.utils.atomic import atomic_open
-    paths = []
-    for inp in args.inputs:
-        if osp.isdir(inp):
-            paths += list_crops(inp)
-        elif osp.isfile(inp):
-            paths.append(inp)
-        else:
-            print(f'error: {inp}: no such file or folder', file=sys.stderr)
-            return 2
-    if not paths:
-        print(f'error: no crop images in {args.inputs}', file=sys.stderr)
-        return 2
+    from mmsport.apis import CropReadError
+    from mmsport.apis.inferencers import ReIDInferencer
     try:
-        gallery = load_gallery(args.gallery)
-        model = init_model(args.config, args.checkpoint, device=args.device)
-        emb = extract_embeddings(model, paths, batch_size=args.batch_size)
-    except CropReadError as e:
+        reid = ReIDInferencer(args.config, args.checkpoint, args.device, gallery=args.gallery,
+                              threshold=args.threshold, batch_size=args.batch_size)
+        res = reid(args.inputs, out_dir=args.out_dir)['predictions'][0]
+    except (CropReadError, FileNotFoundError) as e:
         print(f'error: {e}', file=sys.stderr)
         return 2
-    thr = float(gallery['threshold']) if args.threshold is None else args.threshold
-    pred, best = match_gallery(emb, gallery['centroids'], gallery['labels'], threshold=thr)
-    out = osp.join(args.out_dir, 'matches.csv')
-    os.makedirs(args.out_dir, exist_ok=True)
-    with atomic_open(out, 'w', newline='') as f:
-        w = csv.writer(f, lineterminator='\n')
-        w.writerow(('path', 'label_id', 'similarity'))
-        w.writerows((p, int(lab), f'{s:.6f}') for p, lab, s in zip(paths, pred, best))
-    print(f'{len(paths)} crops matched against {len(gallery["labels"])} identities '
-          f'(threshold {thr:.4f}); {int((pred == -1).sum())} unknown -> {out}')
+    print(f"{len(res['paths'])} crops matched against {len(reid.gallery['labels'])} identities "
+          f"(threshold {res['threshold']:.4f}); {int((res['label_id'] == -1).sum())} unknown "
+          f"-> {res['outputs'][0]}")
     return 0
 
 

@@ -16,19 +16,16 @@ input of ``tools/postprocess/spotting_submission.py``; ``--nproc N`` scores the
 game-halves in N processes. A corrupt or missing
 video is reported and skipped; the exit status is 1 if any failed.
 
-Every half is decoded once; CHECKPOINT and the ``--folds`` checkpoints (same
+The work is done by :class:`mmsport.apis.WindowSpottingInferencer`. Every half
+is decoded once; CHECKPOINT and the ``--folds`` checkpoints (same
 config) all score the same windows and their scores are averaged;
 ``--flip-tta`` also averages horizontally flipped windows. Window settings
 (num_frames, frame_step, input_size, classes, stride, postprocess) come from
 the config (see ``mmsport.apis.spotting.spotting_io_settings``).
 """
 import argparse
-import csv
 import os
 import sys
-import time
-
-from mmsport.fileio.media import VIDEO_EXTS
 
 
 def parse_args(argv=None):
@@ -83,129 +80,37 @@ def run_sharded(argv, nproc, logger):
     return max(codes)
 
 
-def build_streamer(args):
-    """(SpottingStreamer, settings dict) for the checkpoint and folds."""
-    from mmsport.apis.spotting import SpottingStreamer, init_model, spotting_io_settings
-    models = [init_model(args.config, ckpt, args.device)
-              for ckpt in [args.checkpoint] + list(args.folds)]
-    io = spotting_io_settings(models[0].cfg)
-    for key in ('batch_size', 'stride', 'input_size'):
-        if getattr(args, key) is not None:
-            io[key] = tuple(args.input_size) if key == 'input_size' else getattr(args, key)
-    for key in ('sigma', 'height', 'distance'):
-        if getattr(args, key) is not None:
-            io['postprocess'][key] = getattr(args, key)
-    streamer = SpottingStreamer(models, io['num_frames'], io['frame_step'], io['input_size'],
-                                io['batch_size'], args.flip_tta, io['stride'])
-    return streamer, io
+def build_inferencer(args):
+    """The :class:`WindowSpottingInferencer` of the command line's model and options."""
+    from mmsport.apis.inferencers import WindowSpottingInferencer
+    post = {k: getattr(args, k) for k in ('sigma', 'height', 'distance')
+            if getattr(args, k) is not None}
+    return WindowSpottingInferencer(args.config, args.checkpoint, args.device, args.folds,
+                                    args.flip_tta, args.batch_size, args.stride,
+                                    args.input_size, post,
+                                    show_progress=os.path.isdir(args.input))
 
 
-def score_video(streamer, io, args, video, meta):
-    """Decode ``video`` once and return ((T, C) scores, meta incl. fps and n_frames)."""
-    from mmsport.apis.video_io import VideoFrames, prefetch
-    frames = VideoFrames(video)
-    scores = streamer.run_frames(prefetch(frames, maxsize=16))
-    meta = dict(meta, video=video, fps=float(frames.fps), n_frames=len(scores),
-                classes=list(io['classes']), num_frames=io['num_frames'],
-                frame_step=io['frame_step'], stride=io['stride'],
-                input_size=io['input_size'] and list(io['input_size']),
-                flip_tta=args.flip_tta,
-                checkpoints=[args.checkpoint] + list(args.folds))
-    return scores, meta
-
-
-def run_video(streamer, io, args, logger):
-    from mmsport.fileio.raw_scores import save_raw_scores
-    from mmsport.fileio.soccernet import write_predictions_json
-    from mmsport.models.task_modules.spotting_decode import spots_to_predictions
-    from mmsport.models.postprocess import peak_spotting
-    from mmsport.utils import atomic_open
-    stem = os.path.join(args.out_dir, os.path.splitext(os.path.basename(args.input))[0])
-    t0 = time.time()
-    scores, meta = score_video(streamer, io, args, args.input, dict(game=None, half=1))
-    fps = meta['fps']
-    if abs(fps - io['fps']) > 0.01 * io['fps']:
-        logger.warning(f'{args.input}: {fps:.2f} fps, the model expects {io["fps"]} fps; '
-                       f'frame steps are read at the video rate')
-    save_raw_scores(f'{stem}_raw_scores.npz', scores, meta)
-    spots = peak_spotting(scores, **io['postprocess'])
-    preds = spots_to_predictions(spots, 1, io['classes'], fps)
-    write_predictions_json(f'{stem}_spots.json', os.path.basename(stem), preds, fps)
-    with atomic_open(f'{stem}_spots.csv', 'w', newline='') as f:
-        w = csv.writer(f)
-        w.writerow(['frame', 'time_s', 'label', 'confidence'])
-        for p in preds:
-            w.writerow([p['frame'], f'{p["frame"] / fps:.3f}', p['label'],
-                        f'{p["confidence"]:.4f}'])
-    if args.plot:
-        from mmsport.visualization.spotting_timeline import plot_spotting_timeline
-        plot_spotting_timeline(scores, None, spots, io['classes'], fps,
-                               f'{stem}_timeline.png', title=args.input,
-                               height=io['postprocess'].get('height'))
-    dt = time.time() - t0
-    logger.info(f'{args.input}: {len(scores)} frames in {dt:.1f}s '
-                f'({len(scores) / max(dt, 1e-9):.1f} fps), {len(preds)} spots -> {stem}_*')
-    return 0
-
-
-def collect_halves(root, label_file):
-    """[(game, half, video or None, error or None)] for every game folder under root."""
-    from mmsport.fileio.soccernet import SoccerNetDataError, game_videos
-    items = []
-    for dirpath, dirnames, files in os.walk(root):
-        dirnames.sort()
-        if label_file not in files and not any(f.lower().endswith(VIDEO_EXTS) for f in files):
-            continue
-        game = os.path.relpath(dirpath, root).replace(os.sep, '/')
-        try:
-            videos = game_videos(dirpath)
-        except SoccerNetDataError as e:  # e.g. one half missing: keep the other
-            items.append((game, None, None, str(e)))
-            videos = {int(f[0]): os.path.join(dirpath, f) for f in sorted(files)
-                      if f[:2] in ('1_', '2_') and f.lower().endswith(VIDEO_EXTS)}
-        items += [(game, h, v, None) for h, v in sorted(videos.items())]
-    return items
-
-
-def run_root(streamer, io, args, logger):
-    from mmengine.utils import ProgressBar
-
-    from mmsport.fileio.raw_scores import raw_scores_path, save_raw_scores
-    items = collect_halves(args.input, args.label_file)
-    if args.games:
-        keep = {os.path.normpath(g) for g in args.games}
-        items = [it for it in items if os.path.normpath(it[0]) in keep]
-    if args.shard:
-        k, n = args.shard
-        items = items[k::n]
-    failures = [(game, err) for game, _, _, err in items if err]
-    items = [it for it in items if not it[3]]
-    if not items:
-        if args.shard:
-            logger.info(f'shard {args.shard[0]}/{args.shard[1]}: nothing to do')
-            return 1 if failures else 0
-        logger.error(f'{args.input}: no game videos found')
-        return 1
-    logger.info(f'{len(items)} game-half video(s) under {args.input}')
-    bar = ProgressBar(len(items))
-    for game, half, video, _ in items:
-        out = raw_scores_path(args.out_dir, game, half)
-        try:
-            if not (args.skip_existing and os.path.exists(out)):
-                t0 = time.time()
-                scores, meta = score_video(streamer, io, args, video,
-                                           dict(game=game, half=half))
-                save_raw_scores(out, scores, meta)
-                dt = time.time() - t0
-                logger.info(f'{game} half {half}: {len(scores)} frames in {dt:.1f}s')
-        except Exception as e:  # report and carry on with the other halves
-            failures.append((f'{game} half {half}', f'{type(e).__name__}: {e}'))
-            logger.error(f'FAILED {video}: {type(e).__name__}: {e}')
-        bar.update()
-    sys.stdout.write('\n')
-    logger.info(f'done: {len(items) - len(failures)} ok, {len(failures)} failed; raw '
-                f'scores in {args.out_dir} (next: tools/postprocess/spotting_submission.py '
-                f'{args.out_dir} --out-dir SUBMISSION)')
+def report(results, args, logger) -> int:
+    """Log one line per item and a summary that counts what was written; exit status."""
+    failures, written = [], 0
+    for res in results:
+        what = res['source'] if res['game'] is None else f"{res['game']} half {res['half']}"
+        if res['error']:
+            failures.append((what, res['error']))
+            logger.error(f"FAILED {res['source']}: {res['error']}")
+        elif not res['skipped']:
+            written += 1
+            fps = res['n_frames'] / max(res['seconds'], 1e-9)
+            spots = f", {len(res['spots'])} spots" if 'spots' in res else ''
+            logger.info(f"{what}: {res['n_frames']} frames in {res['seconds']:.1f}s "
+                        f"({fps:.1f} fps){spots} -> {', '.join(res['outputs'])}")
+    skipped = sum(r['skipped'] for r in results)
+    logger.info(f'done: {written} ok, {len(failures)} failed' +
+                (f', {skipped} kept (--skip-existing)' if skipped else '') +
+                (f'; raw scores in {args.out_dir} (next: tools/postprocess/'
+                 f'spotting_submission.py {args.out_dir} --out-dir SUBMISSION)'
+                 if os.path.isdir(args.input) else ''))
     for what, err in failures:
         logger.error(f'  {what}: {err}')
     return 1 if failures else 0
@@ -222,17 +127,21 @@ def main(argv=None):
         return 1
     if args.nproc > 1 and os.path.isdir(args.input) and not args.shard:
         return run_sharded(argv, args.nproc, logger)
-    streamer, io = build_streamer(args)
+    inferencer = build_inferencer(args)
+    io = inferencer.io
     logger.info(f'{1 + len(args.folds)} model(s), window {io["num_frames"]} x step '
                 f'{io["frame_step"]}, input {io["input_size"]}, stride {io["stride"]}, '
                 f'flip TTA {args.flip_tta}')
-    if os.path.isdir(args.input):
-        return run_root(streamer, io, args, logger)
-    try:
-        return run_video(streamer, io, args, logger)
-    except Exception as e:
-        logger.error(f'FAILED {args.input}: {type(e).__name__}: {e}')
+    results = inferencer(args.input, out_dir=args.out_dir, games=args.games,
+                         label_file=args.label_file, skip_existing=args.skip_existing,
+                         shard=args.shard, plot=args.plot)['predictions']
+    if not results:
+        if args.shard:
+            logger.info(f'shard {args.shard[0]}/{args.shard[1]}: nothing to do')
+            return 0
+        logger.error(f'{args.input}: no game videos found')
         return 1
+    return report(results, args, logger)
 
 
 if __name__ == '__main__':  # the --nproc shards run this module with python -m

@@ -4,7 +4,8 @@
         --out-dir DIR [--games GAME ...] [--label-file Labels-v2.json] [--device cpu]
         [--zip DIR/submission.zip] [--skip-existing] [--nproc N]
 
-Every half is decoded once at the training frame rate and size, its frames become
+The work is done by :class:`mmsport.apis.ClipSpottingInferencer`. Every half is
+decoded once at the training frame rate and size, its frames become
 spatial tokens and sliding windows of tokens are scored, merged by max and spotted
 with (soft-)NMS (``mmsport.apis.transformer_spotting``; window, stride, margin and NMS
 settings from the config's test dataset / evaluator, or a top-level ``inference=``).
@@ -23,11 +24,9 @@ A bad game (missing half, unreadable video) is reported and skipped, the others 
 on; the exit status is then 1. Outputs are written atomically.
 """
 import argparse
-import csv
 import json
 import os
 import sys
-import time
 
 from mmsport.fileio.media import VIDEO_EXTS
 
@@ -49,82 +48,6 @@ def parse_args(argv=None):
     return p.parse_args(argv)
 
 
-def spots_of(scores, io, half):
-    from mmsport.apis.transformer_spotting import spot_scores
-    from mmsport.models.task_modules.spotting_decode import spots_to_predictions
-    times, classes, conf = spot_scores(scores, io['nms'])
-    return spots_to_predictions(zip(times.tolist(), classes.tolist(), conf.tolist()), half,
-                                io['classes'], io['fps'])
-
-
-def run_video(spotter, io, args, logger):
-    from mmsport.fileio.raw_scores import save_raw_scores
-    from mmsport.fileio.soccernet import write_predictions_json
-    from mmsport.utils import atomic_open
-    stem = os.path.splitext(os.path.basename(args.input))[0]
-    t0 = time.time()
-    scores = spotter.run(args.input)
-    meta = dict(video=args.input, half=1, classes=list(io['classes']), fps=io['fps'],
-                n_frames=len(scores))
-    save_raw_scores(os.path.join(args.out_dir, f'{stem}_raw_scores.npz'), scores, meta)
-    preds = spots_of(scores, io, 1)
-    write_predictions_json(os.path.join(args.out_dir, f'{stem}_spots.json'), stem, preds,
-                           io['fps'])
-    with atomic_open(os.path.join(args.out_dir, f'{stem}_spots.csv'), 'w', newline='') as f:
-        w = csv.writer(f)
-        w.writerow(['time_s', 'label', 'confidence'])
-        for p in preds:
-            w.writerow([f'{p["position_ms"] / 1000:.1f}', p['label'], f'{p["confidence"]:.4f}'])
-    logger.info(f'{args.input}: {len(scores)} timesteps, {len(preds)} spots in '
-                f'{time.time() - t0:.1f}s -> {args.out_dir}')
-    return 0
-
-
-def score_game(spotter, io, args, game):
-    """Raw scores of both halves of a game (reused with --skip-existing) -> predictions."""
-    from mmsport.fileio.raw_scores import load_raw_scores, raw_scores_path, save_raw_scores
-    from mmsport.fileio.soccernet import game_videos
-    preds = []
-    for half, video in sorted(game_videos(os.path.join(args.input, game)).items()):
-        raw = raw_scores_path(os.path.join(args.out_dir, 'raw'), game, half)
-        if args.skip_existing and os.path.isfile(raw):
-            scores, _ = load_raw_scores(raw)
-        else:
-            scores = spotter.run(video)
-            save_raw_scores(raw, scores, dict(game=game, half=half, video=video,
-                                              classes=list(io['classes']), fps=io['fps'],
-                                              n_frames=len(scores)))
-        preds += spots_of(scores, io, half)
-    return preds
-
-
-class LazySpotter:
-    """The config's :class:`HalfSpotter`, built (model and checkpoint) on the first
-    half that needs scoring: after ``--nproc`` shards, the parent only re-reads their
-    raw scores and builds no model unless a shard left a half unscored."""
-
-    def __init__(self, cfg, args):
-        self.cfg, self.args, self.spotter = cfg, args, None
-
-    def run(self, video):
-        if self.spotter is None:
-            from mmsport.apis import init_model
-            from mmsport.apis.transformer_spotting import (SPOTTER_KEYS, HalfSpotter,
-                                                           clip_io_settings)
-            io = clip_io_settings(self.cfg)
-            model = init_model(self.cfg, self.args.checkpoint, device=self.args.device)
-            self.spotter = HalfSpotter(model, **{k: io[k] for k in SPOTTER_KEYS})
-        return self.spotter.run(video)
-
-
-def build_spotter(args):
-    """(spotter with ``run(video)``, io settings) of the config and checkpoint."""
-    from mmengine.config import Config
-    from mmsport.apis.transformer_spotting import clip_io_settings
-    cfg = Config.fromfile(args.config)
-    return LazySpotter(cfg, args), clip_io_settings(cfg)
-
-
 def run_sharded(argv, nproc, logger):
     """Score the games in ``nproc`` processes (this module with ``--shard k nproc``)."""
     import subprocess
@@ -141,28 +64,35 @@ def run_sharded(argv, nproc, logger):
     return max(codes)
 
 
-def run_root(spotter, io, args, logger):
-    from mmengine.utils import ProgressBar
-    from mmsport.fileio.soccernet import list_games, write_predictions_json
+def evaluate_games(args, games, io, logger) -> dict:
+    """Tight and loose average-mAP of ``games`` (those with labels) from DIR's results."""
+    from .postprocess.respot import evaluate
+    result = {}
+    for metric in ('tight', 'loose'):
+        ns = argparse.Namespace(labels_root=args.input, label_file=args.label_file,
+                                out_dir=args.out_dir, metric=metric)
+        res = evaluate(ns, games, io['classes'], io['fps'])
+        result[f'{metric}_avg_mAP'] = float(res['a_mAP'])
+        result[f'{metric}_per_class'] = dict(zip(io['classes'],
+                                                 map(float, res['a_mAP_per_class'])))
+        logger.info(f'{metric} average-mAP over {len(games)} game(s): {res["a_mAP"]:.4f}')
+    return result
+
+
+def run_root(inferencer, args, logger):
+    from mmsport.fileio.soccernet import list_games
     games = list(args.games) if args.games else list_games(args.input, args.label_file)
     if not games:
         logger.error(f'{args.input}: no game folder with {args.label_file}')
         return 1
-    if args.shard:  # one of --nproc N processes: every N-th game, no zip / evaluation
-        games = games[args.shard[0]::args.shard[1]]
-    done, failed = [], []
-    bar = ProgressBar(len(games))
-    for game in games:
-        try:
-            preds = score_game(spotter, io, args, game)
-            write_predictions_json(os.path.join(args.out_dir, game, 'results_spotting.json'),
-                                   game, preds, io['fps'])
-            done.append(game)
-        except Exception as e:  # a bad game is reported; the others go on
-            failed.append(game)
-            logger.error(f'FAILED {game}: {type(e).__name__}: {e}')
-        bar.update()
-    sys.stdout.write('\n')
+    results = inferencer(args.input, out_dir=args.out_dir, games=games,
+                         label_file=args.label_file, skip_existing=args.skip_existing,
+                         shard=args.shard)['predictions']
+    done = [r['game'] for r in results if not r['error']]
+    failed = [r['game'] for r in results if r['error']]
+    for r in results:
+        if r['error']:
+            logger.error(f"FAILED {r['game']}: {r['error']}")
     if args.shard:
         return 1 if failed else 0
     if args.zip and done:
@@ -172,15 +102,7 @@ def run_root(spotter, io, args, logger):
     labelled = [g for g in done if os.path.isfile(os.path.join(args.input, g, args.label_file))]
     result = dict(games=len(done), failed=failed)
     if labelled:
-        from .postprocess.respot import evaluate
-        for metric in ('tight', 'loose'):
-            ns = argparse.Namespace(labels_root=args.input, label_file=args.label_file,
-                                    out_dir=args.out_dir, metric=metric)
-            res = evaluate(ns, labelled, io['classes'], io['fps'])
-            result[f'{metric}_avg_mAP'] = float(res['a_mAP'])
-            result[f'{metric}_per_class'] = dict(zip(io['classes'],
-                                                     map(float, res['a_mAP_per_class'])))
-            logger.info(f'{metric} average-mAP over {len(labelled)} game(s): {res["a_mAP"]:.4f}')
+        result.update(evaluate_games(args, labelled, inferencer.io, logger))
     print(json.dumps(result))
     return 1 if failed else 0
 
@@ -188,30 +110,36 @@ def run_root(spotter, io, args, logger):
 def main(argv=None):
     args = parse_args(argv)
     from mmengine.logging import MMLogger
+
+    from mmsport.apis.inferencers import ClipSpottingInferencer
     name = 'mmsport-transformer-spotting'
     logger = (MMLogger.get_instance(name) if MMLogger.check_instance_created(name)
               else MMLogger.get_instance(name, log_level='INFO'))
     if args.nproc > 1 and os.path.isdir(args.input) and not args.shard:
         run_sharded(argv, args.nproc, logger)
         args.skip_existing = True  # the shards wrote raw scores: no model pass below
-    spotter, io = build_spotter(args)
-    if not io['classes']:
-        logger.error(f'{args.config}: no class names in its test dataset or evaluator')
-        return 2
-    os.makedirs(args.out_dir, exist_ok=True)
-    if os.path.isfile(args.input):
-        if os.path.splitext(args.input)[1].lower() not in VIDEO_EXTS:
-            logger.error(f'{args.input}: not a video file ({", ".join(VIDEO_EXTS)})')
-            return 2
-        try:
-            return run_video(spotter, io, args, logger)
-        except Exception as e:
-            logger.error(f'FAILED {args.input}: {type(e).__name__}: {e}')
-            return 1
-    if not os.path.isdir(args.input):
+    if not os.path.exists(args.input):
         logger.error(f'{args.input}: no such video file or data root')
         return 2
-    return run_root(spotter, io, args, logger)
+    try:
+        inferencer = ClipSpottingInferencer(args.config, args.checkpoint, args.device,
+                                            show_progress=os.path.isdir(args.input))
+    except ValueError as e:
+        logger.error(f'{args.config}: {e}')
+        return 2
+    os.makedirs(args.out_dir, exist_ok=True)
+    if os.path.isdir(args.input):
+        return run_root(inferencer, args, logger)
+    if os.path.splitext(args.input)[1].lower() not in VIDEO_EXTS:
+        logger.error(f'{args.input}: not a video file ({", ".join(VIDEO_EXTS)})')
+        return 2
+    res = inferencer(args.input, out_dir=args.out_dir)['predictions'][0]
+    if res['error']:
+        logger.error(f"FAILED {args.input}: {res['error']}")
+        return 1
+    logger.info(f"{args.input}: {res['n_timesteps']} timesteps, {len(res['spots'])} spots in "
+                f"{res['seconds']:.1f}s -> {args.out_dir}")
+    return 0
 
 
 if __name__ == '__main__':  # the --nproc shards run this module with python -m

@@ -106,8 +106,8 @@ def test_tool_on_a_root_and_a_video(cfg, model, data_root, tmp_path, capsys, mon
     # two processes (one game each), then zip and evaluation here: the same numbers;
     # this process only re-reads their raw scores (no model built here)
     out2 = str(tmp_path / 'out2')
-    built, init_model = [], mmsport.apis.init_model
-    monkeypatch.setattr(mmsport.apis, 'init_model',
+    built, init_model = [], mmsport.apis.inference.init_model
+    monkeypatch.setattr(mmsport.apis.inference, 'init_model',
                         lambda *a, **k: built.append(a) or init_model(*a, **k))
     assert tool.main([cfg_path, ckpt, root, '--out-dir', out2, '--nproc', '2']) == 1
     res2 = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
@@ -115,6 +115,7 @@ def test_tool_on_a_root_and_a_video(cfg, model, data_root, tmp_path, capsys, mon
 
     video = os.path.join(root, games[0], '1_720p.mkv')
     assert tool.main([cfg_path, ckpt, video, '--out-dir', str(tmp_path / 'vid')]) == 0
+    assert len(built) == 1  # the spy sees a build when a half is scored here
     spots = json.load(open(tmp_path / 'vid' / '1_720p_spots.json'))['predictions']
     raw = np.load(tmp_path / 'vid' / '1_720p_raw_scores.npz')['scores']
     assert raw.shape == (SECONDS * 2, 7) and len(spots) > 0

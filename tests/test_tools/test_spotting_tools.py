@@ -109,7 +109,7 @@ def test_inference_on_a_data_root_skips_bad_videos(soccer_root, model_files, tmp
     log = r.stdout + r.stderr
     assert r.returncode == 1, log
     assert 'FAILED' in log and 'Bad 0 - 0 Game' in log and 'no video for half 2' in log
-    assert '3 ok, 2 failed' in log
+    assert '4 ok, 2 failed' in log  # the four halves written (asserted below)
     for game, half in ((good, 1), (good, 2), (bad, 2), (one_half, 1)):
         scores, meta = load_raw_scores(raw_scores_path(str(out), game, half))
         assert scores.shape == (N, 2) and (meta['game'], meta['half']) == (game, half)

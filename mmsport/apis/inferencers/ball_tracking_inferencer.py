@@ -19,15 +19,13 @@ from collections import deque
 from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
-from mmengine.infer import BaseInferencer
-from mmengine.registry import init_default_scope
-
 from mmsport.fileio.ball_tracking import (FRAME_RE, PREDICTION_HEADER, BallClip,
                                           list_ball_clips, read_clip_labels)
 from mmsport.fileio.errors import BallDataError
 from mmsport.registry import INFERENCERS
 from ..ball_tracking import BallTrackStreamer, tracker_io_settings
 from ..video_io import open_frames
+from .file_inferencer import FileInferencer
 
 
 def collect_ball_inputs(inputs: Sequence[str], out_dir: str = '',
@@ -144,7 +142,7 @@ def track_clip(streamer: BallTrackStreamer, clip: BallClip, out_csv: Optional[st
 
 
 @INFERENCERS.register_module()
-class BallTrackingInferencer(BaseInferencer):
+class BallTrackingInferencer(FileInferencer):
     """mmengine inferencer for :class:`BallHeatmapTracker` models.
 
     Args:
@@ -160,28 +158,15 @@ class BallTrackingInferencer(BaseInferencer):
     ``{'predictions': [track_clip(...) result, ...]}``.
     """
 
-    preprocess_kwargs: set = {'out_dir'}
     forward_kwargs: set = {'vis', 'tail', 'postprocess'}
-    visualize_kwargs: set = set()
-    postprocess_kwargs: set = set()
 
     def __init__(self, model, weights: Optional[str] = None, device: Optional[str] = None,
                  batch_size: int = 16, show_progress: bool = True):
-        init_default_scope('mmsport')
-        super().__init__(model, weights, device, scope='mmsport', show_progress=show_progress)
+        super().__init__(model, weights, device, show_progress)
         stack, size = tracker_io_settings(self.cfg)
         self.streamer = BallTrackStreamer(self.model, stack, size, batch_size)
         metric = self.cfg.get('test_evaluator', {})
         self.postprocess_cfg = metric.get('postprocess') if isinstance(metric, dict) else None
-
-    def _init_pipeline(self, cfg):  # frames stream through BallTrackStreamer
-        return lambda item: item
-
-    def _init_visualizer(self, cfg):  # overlays are written while streaming
-        return None
-
-    def _inputs_to_list(self, inputs) -> list:
-        return [inputs] if isinstance(inputs, str) else list(inputs)
 
     def preprocess(self, inputs, batch_size: int = 1, out_dir: str = ''):
         """One item per clip: ``(BallClip, output csv or None)``."""
@@ -194,9 +179,3 @@ class BallTrackingInferencer(BaseInferencer):
             raise ValueError('vis=True needs an out_dir for the overlay videos')
         return [track_clip(self.streamer, clip, out_csv,
                            self.postprocess_cfg if postprocess else None, vis, tail)]
-
-    def visualize(self, inputs, preds, **kwargs):
-        return None
-
-    def postprocess(self, preds, visualization, return_datasample=False, **kwargs) -> dict:
-        return dict(predictions=preds)
