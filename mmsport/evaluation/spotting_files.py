@@ -10,8 +10,8 @@ import json
 import os
 from typing import Optional, Sequence
 
-from .functional.spotting import (BALL_2023_CLASSES, DELTAS, V2_CLASSES, average_map,
-                                  labels_to_vectors, predictions_to_vectors)
+from .functional.spotting import (BALL_2023_CLASSES, DELTAS, V2_CLASSES, average_map_events,
+                                  concat_events, labels_to_events, predictions_to_events)
 
 
 class SpottingEvalError(ValueError):
@@ -52,12 +52,13 @@ def evaluate_folder(labels_root: str, pred_root: str, label_file: str, classes,
     if metric not in DELTAS:
         raise SpottingEvalError(f'unknown metric {metric!r}; use one of {sorted(DELTAS)}')
     targets, detections = [], []
-    for game in find_games(labels_root, label_file) if games is None else games:
+    for i, game in enumerate(find_games(labels_root, label_file) if games is None else games):
         labels = read_json_list(os.path.join(labels_root, game, label_file), 'annotations')
         preds = read_json_list(os.path.join(pred_root, game, prediction_file), 'predictions')
-        targets.extend(labels_to_vectors(labels, classes, framerate))
-        detections.extend(predictions_to_vectors(preds, classes, framerate))
-    return average_map(targets, detections, framerate, DELTAS[metric])
+        targets.append(labels_to_events(labels, classes, framerate, first_half=2 * i))
+        detections.append(predictions_to_events(preds, classes, framerate, first_half=2 * i))
+    return average_map_events(concat_events(targets), concat_events(detections), len(classes),
+                              framerate, DELTAS[metric])
 
 
 def default_classes(label_file: str):

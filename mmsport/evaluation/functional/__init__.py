@@ -1,13 +1,33 @@
-from .reid import (ensemble_fold_scores, evaluate_rank, gallery_centroids, match_gallery,
-                   open_set_macro_f1, threshold_candidates, tune_threshold)
-from .spotting import (BALL_2023_CLASSES, DELTAS, V2_CLASSES, average_map, closest_vector,
-                       labels_to_vectors, predictions_to_vectors)
-from .tracking import (running_sibatracc, sibatracc, sibatracc_errors, tracking_prf,
-                       tracknet_counts, tracknet_scores, tracknet_tolerance)
+"""Pure numpy metric math (torch-free).
 
-__all__ = ['sibatracc_errors', 'sibatracc', 'running_sibatracc', 'tracking_prf',
-           'tracknet_counts', 'tracknet_scores', 'tracknet_tolerance', 'DELTAS',
-           'V2_CLASSES', 'BALL_2023_CLASSES', 'average_map', 'closest_vector',
-           'labels_to_vectors', 'predictions_to_vectors']
-__all__ += ['evaluate_rank', 'open_set_macro_f1', 'gallery_centroids', 'match_gallery',
-            'threshold_candidates', 'tune_threshold', 'ensemble_fold_scores']
+Names are loaded from their submodule on first use (PEP 562), so that importing one
+submodule, e.g. :mod:`.spotting` for ``tools/evaluate_spotting.py``, does not pay for
+the others (:mod:`.reid` imports scikit-learn).
+"""
+import importlib
+
+_SUBMODULE_OF = {
+    **dict.fromkeys(('sibatracc_errors', 'sibatracc', 'running_sibatracc', 'tracking_prf',
+                     'tracknet_counts', 'tracknet_scores', 'tracknet_tolerance'), 'tracking'),
+    **dict.fromkeys(('DELTAS', 'V2_CLASSES', 'BALL_2023_CLASSES', 'average_map',
+                     'closest_vector', 'labels_to_vectors', 'predictions_to_vectors'),
+                    'spotting'),
+    **dict.fromkeys(('evaluate_rank', 'open_set_macro_f1', 'gallery_centroids',
+                     'match_gallery', 'threshold_candidates', 'tune_threshold',
+                     'ensemble_fold_scores'), 'reid'),
+}
+
+__all__ = list(_SUBMODULE_OF)
+
+
+def __getattr__(name):
+    sub = _SUBMODULE_OF.get(name)
+    if sub is None:
+        raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
+    value = getattr(importlib.import_module(f'{__name__}.{sub}'), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

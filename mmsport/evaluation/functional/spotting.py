@@ -1,19 +1,32 @@
 """SoccerNet action-spotting mAP (docs/metrics.md), vectorised, same values as the reference.
 
 The reference is ``SoccerNet/Evaluation/ActionSpotting.py`` (PyPI SoccerNet 0.2.0).
-Per half, labels and predictions become (T, C) arrays with T = 120 * 60 * fps:
-labels hold +1 (visible) / -1 ("not shown") / 0, predictions hold the confidence
-or -1 (none; the last prediction written to a (frame, class) cell wins). For
-each GT in time order the highest-scoring unmatched prediction within
-``+-delta/2`` frames is a true positive (greedy). Precision/recall over 200
-thresholds, 11-point interpolated AP, mAP = mean over all classes, and the
-average over tolerances by the trapezoid rule.
+Per half it builds (T, C) arrays with T = 120 * 60 * fps: labels hold +1 (visible) /
+-1 ("not shown") / 0, predictions hold the confidence or -1 (none; the last prediction
+written to a (frame, class) cell wins). For each GT in time order the highest-scoring
+unmatched prediction within ``+-delta/2`` frames is a true positive (greedy; the first in
+time on a tie). Precision/recall over 200 thresholds, 11-point interpolated AP, mAP =
+mean over all classes, and the average over tolerances by the trapezoid rule.
 
-The reference scans every prediction of a window in Python for every GT and
-every threshold; here each GT looks at a ``searchsorted`` slice, and the 200
-thresholds are one ``searchsorted`` over sorted scores.
+Here the split is kept sparse: every labelled or predicted (half, class, frame) cell is
+one entry of an :class:`Events` table, addressed by the integer key
+``(half * C + class) * T + frame`` (sorted keys = the reference's time order within
+each half and class). All halves, classes and tolerances are evaluated together:
+
+* matching (:func:`greedy_match`): each GT's window is a slice of the sorted prediction
+  keys (``searchsorted``). GTs whose windows overlap form a chain and must be matched in
+  time order; GTs of different chains never compete. Step k matches the k-th GT of
+  every chain of every (tolerance, half, class) at once, so the Python loop runs as many
+  times as the longest chain (a handful), not once per (half, class, tolerance);
+* precision/recall (:func:`precision_recall`): scores are binned by the 200 thresholds
+  (``searchsorted``), counted with ``bincount`` and summed from the top;
+* 11-point AP, mean over classes and the trapezoid rule follow the reference's order of
+  floating-point operations, so the values are the same to the last bit in practice.
+
+Dense (T, C) arrays (:func:`labels_to_vectors`, :func:`average_map`) are kept for the
+callers that have them; :func:`average_map_events` is the sparse entry point.
 """
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -28,6 +41,26 @@ DELTAS = {
 }
 THRESHOLDS = np.linspace(0, 1, 200)
 HALF_VECTOR_SECONDS = 120 * 60
+AP_LEVELS = np.arange(11) / 10
+SUBSETS = ('all', 'visible', 'unshown')
+
+
+class Events(NamedTuple):
+    """Sparse (half, class, frame) cells of a whole split; all fields are (N,) arrays.
+
+    ``half`` is a 0-based index over the split (game i's halves are 2i and 2i + 1),
+    ``value`` is +1 / -1 for labels (visible / not shown) and the confidence for
+    predictions. Cells may repeat (file order; the last one wins, see :func:`cell_table`).
+    """
+    half: np.ndarray  # int64
+    label: np.ndarray  # int64
+    frame: np.ndarray  # int64
+    value: np.ndarray  # float64
+
+
+def half_size(framerate: float) -> int:
+    """T, the number of frames of the reference's per-half arrays."""
+    return int(HALF_VECTOR_SECONDS * framerate)
 
 
 def position_to_frame(position_ms, framerate: float) -> int:
@@ -35,65 +68,284 @@ def position_to_frame(position_ms, framerate: float) -> int:
     return int(framerate * (int(position_ms) / 1000))
 
 
+def _make_events(half, label, frame, value) -> Events:
+    return Events(np.asarray(half, np.int64), np.asarray(label, np.int64),
+                  np.asarray(frame, np.int64), np.asarray(value, np.float64))
+
+
+def concat_events(parts: Sequence[Events]) -> Events:
+    """Concatenate event tables (order kept)."""
+    if not parts:
+        return _make_events([], [], [], [])
+    return Events(*(np.concatenate(f) for f in zip(*parts)))
+
+
+def positions_to_frames(positions: Sequence, framerate: float) -> np.ndarray:
+    """(N,) int64 frames of positions (ms, int or str), as :func:`position_to_frame`.
+
+    The same float64 operations (``ms / 1000``, times the framerate, truncation),
+    done on arrays.
+    """
+    ms = np.fromiter(map(int, positions), np.int64, len(positions))
+    return (framerate * (ms / 1000)).astype(np.int64)
+
+
+def _game_time_frame(game_time: str, framerate: float) -> int:
+    """Frame of a ``"1 - mm:ss"`` game time (labels without ``position``)."""
+    return int(framerate * (int(game_time[-2:]) + 60 * int(game_time[-5:-3])))
+
+
+def _select(half: np.ndarray, label: np.ndarray) -> np.ndarray:
+    """(N,) bool: rows of a known class (label >= 0) in half 1 or 2."""
+    return (label >= 0) & ((half == 1) | (half == 2))
+
+
+def labels_to_events(annotations: Sequence[dict], classes: Sequence[str], framerate: float,
+                     first_half: int = 0) -> Events:
+    """``Labels*.json`` annotations -> :class:`Events` (value +1, or -1 if "not shown").
+
+    Halves 1 and 2 become ``first_half`` and ``first_half + 1``; other halves and
+    classes not in ``classes`` are ignored, as in the reference. Without
+    ``position`` the frame comes from ``gameTime`` (seconds precision).
+    """
+    index = {c: i for i, c in enumerate(classes)}
+    n = len(annotations)
+    label = np.fromiter((index.get(a['label'], -1) for a in annotations), np.int64, n)
+    half = np.fromiter((int(a['gameTime'][0]) for a in annotations), np.int64, n)
+    if all('position' in a for a in annotations):
+        frame = positions_to_frames([a['position'] for a in annotations], framerate)
+    else:
+        frame = np.array([position_to_frame(a['position'], framerate) if 'position' in a
+                          else _game_time_frame(a['gameTime'], framerate)
+                          for a in annotations], np.int64).reshape(n)
+    value = np.fromiter((a.get('visibility') != 'not shown' for a in annotations), bool, n)
+    keep = _select(half, label)
+    return Events(half[keep] + first_half - 1, label[keep], frame[keep],
+                  np.where(value[keep], 1.0, -1.0))
+
+
+def predictions_to_events(predictions: Sequence[dict], classes: Sequence[str],
+                          framerate: float, first_half: int = 0) -> Events:
+    """``results_spotting.json`` predictions -> :class:`Events` (value = confidence)."""
+    index = {c: i for i, c in enumerate(classes)}
+    n = len(predictions)
+    label = np.fromiter((index.get(p['label'], -1) for p in predictions), np.int64, n)
+    half = np.fromiter((int(p['half']) for p in predictions), np.int64, n)
+    frame = positions_to_frames([p['position'] for p in predictions], framerate)
+    keep = _select(half, label)
+    conf = np.fromiter((float(p['confidence']) for p, k in zip(predictions, keep.tolist())
+                        if k), np.float64)
+    return Events(half[keep] + first_half - 1, label[keep], frame[keep], conf)
+
+
+def cell_table(events: Events, n_classes: int, size: int) -> Tuple[np.ndarray, np.ndarray]:
+    """Sorted unique cell keys and their values, the last write of each cell winning.
+
+    Frames past the end go to the last frame and negative ones count from the end, as
+    when the reference writes into its (T, C) arrays.
+
+    Returns:
+        tuple: ``keys`` (K,) int64 ``(half * n_classes + class) * size + frame``,
+        ascending, and ``values`` (K,) float64.
+    """
+    frame = np.minimum(events.frame, size - 1)
+    frame = np.where(frame < 0, frame + size, frame)
+    keys = (events.half * n_classes + events.label) * size + frame
+    order = np.argsort(keys, kind='stable')
+    k = keys[order]
+    last = np.ones(len(k), bool)
+    last[:-1] = k[1:] != k[:-1]
+    return k[last], events.value[order[last]]
+
+
+def _events_to_vectors(events: Events, n_classes: int, framerate: float,
+                       fill: float) -> Tuple[np.ndarray, np.ndarray]:
+    """Events of halves 0 and 1 -> two (T, C) arrays, other cells ``fill``."""
+    size = half_size(framerate)
+    keys, values = cell_table(events, n_classes, size)
+    out = np.full((2 * n_classes * size,), fill)
+    out[keys] = values
+    out = out.reshape(2, n_classes, size).transpose(0, 2, 1)
+    return np.ascontiguousarray(out[0]), np.ascontiguousarray(out[1])
+
+
 def labels_to_vectors(annotations: Sequence[dict], classes: Sequence[str],
                       framerate: float) -> Tuple[np.ndarray, np.ndarray]:
-    """``Labels*.json`` annotations -> (T, C) arrays for halves 1 and 2.
-
-    Annotations of other halves or of classes not in ``classes`` are ignored,
-    as in the reference.
-    """
-    size = int(HALF_VECTOR_SECONDS * framerate)
-    index = {c: i for i, c in enumerate(classes)}
-    halves = (np.zeros((size, len(classes))), np.zeros((size, len(classes))))
-    for a in annotations:
-        label = index.get(a['label'])
-        half = int(a['gameTime'][0])
-        if label is None or half not in (1, 2):
-            continue
-        if 'position' in a:
-            frame = position_to_frame(a['position'], framerate)
-        else:
-            t = a['gameTime']
-            frame = int(framerate * (int(t[-2:]) + 60 * int(t[-5:-3])))
-        value = -1 if a.get('visibility') == 'not shown' else 1
-        halves[half - 1][min(frame, size - 1), label] = value
-    return halves
+    """``Labels*.json`` annotations -> (T, C) arrays for halves 1 and 2 (+1 / -1 / 0)."""
+    return _events_to_vectors(labels_to_events(annotations, classes, framerate),
+                              len(classes), framerate, 0.0)
 
 
 def predictions_to_vectors(predictions: Sequence[dict], classes: Sequence[str],
                            framerate: float) -> Tuple[np.ndarray, np.ndarray]:
     """``results_spotting.json`` predictions -> (T, C) confidence arrays (-1 = none)."""
-    size = int(HALF_VECTOR_SECONDS * framerate)
-    index = {c: i for i, c in enumerate(classes)}
-    halves = (np.full((size, len(classes)), -1.0), np.full((size, len(classes)), -1.0))
-    for p in predictions:
-        label = index.get(p['label'])
-        half = int(p['half'])
-        if label is None or half not in (1, 2):
-            continue
-        frame = min(position_to_frame(p['position'], framerate), size - 1)
-        halves[half - 1][frame, label] = float(p['confidence'])
-    return halves
+    return _events_to_vectors(predictions_to_events(predictions, classes, framerate),
+                              len(classes), framerate, -1.0)
+
+
+def vectors_to_events(arrays: Sequence[np.ndarray], keep) -> Events:
+    """Per-half (T, C) arrays -> :class:`Events` of the cells where ``keep(array)``."""
+    parts = []
+    for h, a in enumerate(arrays):
+        c, f = np.nonzero(keep(a).T)
+        parts.append(Events(np.full(len(f), h, np.int64), c.astype(np.int64),
+                            f.astype(np.int64), a[f, c].astype(np.float64)))
+    return concat_events(parts)
+
+
+def closest_values(gt_keys: np.ndarray, gt_values: np.ndarray, query_keys: np.ndarray,
+                   size: int) -> np.ndarray:
+    """The reference's "closest" label value at each queried cell.
+
+    Within a (half, class), GT k (frames g_1 < g_2 < ...) owns the frames from
+    ``(g_{k-1} + g_k) // 2`` (0 for the first) up to the next GT's start; cells of a
+    (half, class) without GT get -1.
+
+    Args:
+        gt_keys: (G,) sorted cell keys of the labels (see :func:`cell_table`).
+        gt_values: (G,) their values (+1 / -1).
+        query_keys: cell keys to look up, any shape.
+        size: T, frames per half.
+
+    Returns:
+        float64 array of ``query_keys``' shape.
+    """
+    if len(gt_keys) == 0:
+        return np.full(np.shape(query_keys), -1.0)
+    frame = gt_keys % size
+    group = gt_keys // size
+    start = np.zeros(len(gt_keys), np.int64)
+    same = group[1:] == group[:-1]
+    start[1:] = np.where(same, (frame[:-1] + frame[1:]) // 2, 0)
+    owner = np.searchsorted(gt_keys - frame + start, query_keys, side='right') - 1
+    owner_c = np.maximum(owner, 0)
+    found = (owner >= 0) & (group[owner_c] == query_keys // size)
+    return np.where(found, gt_values[owner_c], -1.0)
 
 
 def closest_vector(target: np.ndarray) -> np.ndarray:
     """(T, C): for every frame the value (+1/-1) of the nearest GT of each class."""
-    closest = np.full(target.shape, -1.0)
-    n = target.shape[0]
-    for c in range(target.shape[1]):
-        idx = np.flatnonzero(target[:, c] != 0)
-        if len(idx) == 0:
-            continue
-        bounds = np.concatenate([[-idx[0]], idx, [2 * n]])
-        starts = np.maximum(0, (bounds[:-2] + bounds[1:-1]) // 2)
-        stops = np.minimum(n, (bounds[1:-1] + bounds[2:]) // 2)
-        for s, e, v in zip(starts, stops, target[idx, c]):
-            closest[s:e, c] = v
-    return closest
+    n, n_cls = target.shape
+    cls, frame = np.nonzero(target.T)
+    keys = cls * n + frame
+    every = np.arange(n * n_cls).reshape(n_cls, n)
+    return closest_values(keys, target[frame, cls].astype(np.float64), every, n).reshape(
+        n_cls, n).T.copy()
+
+
+def tolerance_halfwidths(deltas: Sequence[float], framerate: float) -> np.ndarray:
+    """(D,) int64: a GT at g matches frames p with ``|p - g| <= halfwidth``.
+
+    The reference tests ``|p - g| <= delta * framerate / 2`` on integers, which is
+    ``|p - g| <= floor(delta * framerate / 2)``.
+    """
+    width = np.asarray(deltas) * framerate
+    return np.floor(width / 2).astype(np.int64)
+
+
+def match_windows(gt_keys: np.ndarray, pred_keys: np.ndarray, halfwidths: np.ndarray,
+                  size: int) -> Tuple[np.ndarray, np.ndarray]:
+    """Each GT's candidate predictions as a slice ``[lo, hi)`` of the sorted predictions.
+
+    Args:
+        gt_keys: (G,) sorted GT cell keys.
+        pred_keys: (P,) sorted prediction cell keys.
+        halfwidths: (D,) window half-widths in frames.
+        size: T; windows are clipped to their own half.
+
+    Returns:
+        tuple: ``lo``, ``hi``, each (D, G) int64 indices into ``pred_keys``.
+    """
+    frame = gt_keys % size
+    base = gt_keys - frame
+    h = np.asarray(halfwidths, np.int64)[:, None]
+    lo_keys = base + np.maximum(frame - h, 0)
+    hi_keys = base + np.minimum(frame + h, size - 1)
+    return (np.searchsorted(pred_keys, lo_keys, side='left'),
+            np.searchsorted(pred_keys, hi_keys, side='right'))
+
+
+def chain_steps(lo: np.ndarray, hi: np.ndarray) -> List[np.ndarray]:
+    """Split the GTs into steps that can each be matched at once.
+
+    Windows are non-decreasing in ``lo`` and ``hi`` along the (flattened) GT order. A GT
+    whose window overlaps the previous GT's continues that GT's chain; step k holds the
+    k-th GT of every chain (windows within a step are disjoint and ascending). GTs with
+    an empty window match nothing and are left out.
+
+    Args:
+        lo, hi: (N,) window bounds.
+
+    Returns:
+        list of (N_k,) int64 index arrays into the GTs, in step order.
+    """
+    n = len(lo)
+    if n == 0:
+        return []
+    new_chain = np.ones(n, bool)
+    new_chain[1:] = lo[1:] >= hi[:-1]
+    starts = np.flatnonzero(new_chain)
+    rank = np.arange(n) - np.repeat(starts, np.diff(np.append(starts, n)))
+    useful = np.flatnonzero(lo < hi)
+    rank = rank[useful]
+    order = useful[np.argsort(rank, kind='stable')]
+    return np.split(order, np.cumsum(np.bincount(rank))[:-1]) if len(rank) else []
+
+
+def argmax_in_windows(values: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Index of the first maximum of ``values[lo:hi]`` for disjoint ascending windows.
+
+    Args:
+        values: (P,) float64.
+        lo, hi: (W,) non-empty, disjoint, ascending windows.
+
+    Returns:
+        (W,) int64 indices into ``values``; -1 where the maximum is -inf (nothing left).
+    """
+    length = hi - lo
+    start = np.cumsum(length) - length  # where each window begins in the gathered array
+    idx = np.arange(int(length.sum())) + np.repeat(lo - start, length)
+    v = values[idx]
+    best = np.maximum.reduceat(v, start)
+    hits = np.flatnonzero(v == np.repeat(best, length))
+    first = hits[np.searchsorted(hits, start)]  # each window holds at least one hit
+    return np.where(best > -np.inf, idx[first], -1)
+
+
+def greedy_match(gt_keys: np.ndarray, pred_keys: np.ndarray, scores: np.ndarray,
+                 halfwidths: np.ndarray, size: int) -> np.ndarray:
+    """The reference's greedy matching, for every (tolerance, half, class) at once.
+
+    For each GT in time order, the highest-scoring still unmatched prediction of its
+    (half, class) within ``halfwidth`` frames (the first in time on a tie) becomes a true
+    positive.
+
+    Args:
+        gt_keys: (G,) sorted GT cell keys.
+        pred_keys: (P,) sorted prediction cell keys.
+        scores: (P,) confidences, >= 0.
+        halfwidths: (D,) window half-widths in frames.
+        size: T, frames per half.
+
+    Returns:
+        (D, P) bool: which predictions are true positives at each tolerance.
+    """
+    n_d, n_p = len(halfwidths), len(pred_keys)
+    lo, hi = match_windows(gt_keys, pred_keys, halfwidths, size)
+    shift = (np.arange(n_d, dtype=np.int64) * n_p)[:, None]  # tolerance d uses copy d
+    lo, hi = (lo + shift).ravel(), (hi + shift).ravel()
+    free = np.tile(np.asarray(scores, np.float64), n_d)
+    is_tp = np.zeros(n_d * n_p, bool)
+    for step in chain_steps(lo, hi):
+        pick = argmax_in_windows(free, lo[step], hi[step])
+        pick = pick[pick >= 0]
+        is_tp[pick] = True
+        free[pick] = -np.inf
+    return is_tp.reshape(n_d, n_p)
 
 
 def match_class(target: np.ndarray, detection: np.ndarray, delta: float):
-    """Greedy matching of one class in one half.
+    """Greedy matching of one class in one half (see :func:`greedy_match`).
 
     Args:
         target: (T,) +1 / -1 / 0.
@@ -107,99 +359,151 @@ def match_class(target: np.ndarray, detection: np.ndarray, delta: float):
     gt_idx = np.flatnonzero(target != 0)
     pred_idx = np.flatnonzero(detection >= 0)
     scores = detection[pred_idx]
-    is_tp = np.zeros(len(pred_idx), bool)
-    if len(pred_idx) and len(gt_idx):
-        lo = np.searchsorted(pred_idx, gt_idx - delta / 2, side='left')
-        hi = np.searchsorted(pred_idx, gt_idx + delta / 2, side='right')
-        free = scores.astype(np.float64, copy=True)
-        for a, b in zip(lo.tolist(), hi.tolist()):
-            if a == b:
-                continue
-            k = a + int(np.argmax(free[a:b]))  # first of the highest unmatched scores
-            if free[k] >= 0:
-                is_tp[k] = True
-                free[k] = -np.inf
+    h = np.floor(np.asarray([delta], np.float64) / 2).astype(np.int64)
+    is_tp = greedy_match(gt_idx, pred_idx, scores, h, len(target))[0]
     return pred_idx, scores, is_tp, int((target > 0).sum()), int((target < 0).sum())
 
 
-def _pr_at_thresholds(scores: np.ndarray, is_tp: np.ndarray, n_gt: int):
-    """Precision and recall at every threshold of THRESHOLDS (scores >= t)."""
-    order = np.argsort(scores, kind='stable')
-    s, tp = scores[order], is_tp[order].astype(np.float64)
-    tp_suffix = np.concatenate([np.cumsum(tp[::-1])[::-1], [0.0]])  # TP among s[i:]
-    first = np.searchsorted(s, THRESHOLDS, side='left')
-    n_pred = len(s) - first
-    tp_at = tp_suffix[first]
+def _counts_at_thresholds(counts: np.ndarray) -> np.ndarray:
+    """(..., 201) counts per threshold bin -> (..., 200) counts with score >= threshold j.
+
+    Bin b holds the scores with exactly b thresholds <= score, so threshold j counts
+    the bins b > j.
+    """
+    from_top = np.cumsum(counts[..., ::-1], axis=-1)[..., ::-1]
+    return from_top[..., 1:].astype(np.float64)
+
+
+def _subset_counts(cell: np.ndarray, part: np.ndarray, lead: np.ndarray, n_lead: int,
+                   n_cells: int) -> np.ndarray:
+    """Count entries per (lead, subset, cell); subset 0 ('all') gets every entry, subset
+    ``part`` (1 visible, 2 unshown, 0 neither) gets it once more.
+
+    Args:
+        cell: (N,) cell index in ``[0, n_cells)``; part: (N,) 0/1/2; lead: (N,) in
+            ``[0, n_lead)``.
+
+    Returns:
+        (n_lead * 3 * n_cells,) int64 counts.
+    """
+    two = np.flatnonzero(part > 0)
+    keys = np.concatenate([lead * 3 * n_cells + cell,
+                           (lead[two] * 3 + part[two]) * n_cells + cell[two]])
+    return np.bincount(keys, minlength=n_lead * 3 * n_cells)
+
+
+def precision_recall(pred_class: np.ndarray, scores: np.ndarray, closest: np.ndarray,
+                     is_tp: np.ndarray, n_gt: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """Precision and recall at the 200 thresholds (``score >= t``), as the reference.
+
+    Subsets (axis 1, :data:`SUBSETS`): all predictions, those whose closest GT is
+    visible (``closest > 0.5``) and those whose closest GT is not shown (``< -0.5``).
+    0 / 0 and x / 0 become ``np.nan_to_num`` of the quotient, as upstream.
+
+    Args:
+        pred_class: (P,) class of each prediction.
+        scores: (P,) confidences.
+        closest: (P,) the closest label value at each prediction.
+        is_tp: (D, P) true positives per tolerance.
+        n_gt: (3, C) number of GTs of each subset and class.
+
+    Returns:
+        tuple: ``precision``, ``recall``, each (D, 3, C, 200).
+    """
+    n_d, n_cls = is_tp.shape[0], n_gt.shape[1]
+    n_bins = len(THRESHOLDS) + 1
+    cell = pred_class * n_bins + np.searchsorted(THRESHOLDS, scores, side='right')
+    part = np.where(closest > 0.5, 1, np.where(closest < -0.5, 2, 0))  # 0: neither
+    n_pred = _subset_counts(cell, part, np.zeros(len(cell), np.int64), 1, n_cls * n_bins)
+    d, p = np.nonzero(is_tp)
+    n_tp = _subset_counts(cell[p], part[p], d, n_d, n_cls * n_bins)
+    n_pred = n_pred.reshape(3, n_cls, n_bins)
+    n_tp = n_tp.reshape(n_d, 3, n_cls, n_bins)
+    tp_at, pred_at = _counts_at_thresholds(n_tp), _counts_at_thresholds(n_pred)
     with np.errstate(divide='ignore', invalid='ignore'):
-        precision = np.nan_to_num(tp_at / n_pred)
-        recall = np.nan_to_num(tp_at / n_gt)
+        precision = np.nan_to_num(tp_at / pred_at)
+        recall = np.nan_to_num(tp_at / n_gt.astype(np.float64)[None, :, :, None])
     return precision, recall
 
 
-def _ap_11_point(precision: np.ndarray, recall: np.ndarray) -> float:
-    ap = 0.0
-    for j in np.arange(11) / 10:
-        ok = recall >= j
-        ap += precision[ok].max() if ok.any() else 0.0
+def ap_11_point(precision: np.ndarray, recall: np.ndarray) -> np.ndarray:
+    """(..., K) curves -> (...,) 11-point interpolated AP (levels summed in order, / 11)."""
+    ap = np.zeros(precision.shape[:-1])
+    for level in AP_LEVELS:
+        ap = ap + np.where(recall >= level, precision, 0.0).max(axis=-1, initial=0.0)
     return ap / 11
-
-
-def map_at_delta(targets: List[np.ndarray], detections: List[np.ndarray],
-                 closests: List[np.ndarray], delta: float) -> Dict[str, np.ndarray]:
-    """Per-class AP (all, visible, unshown) at one tolerance of ``delta`` frames."""
-    n_cls = targets[0].shape[1]
-    out = {k: np.zeros(n_cls) for k in ('all', 'visible', 'unshown')}
-    for c in range(n_cls):
-        scores, tps, close, n_vis, n_uns = [], [], [], 0, 0
-        for target, closest, det in zip(targets, closests, detections):
-            idx, sc, tp, v, u = match_class(target[:, c], det[:, c], delta)
-            scores.append(sc)
-            tps.append(tp)
-            close.append(closest[idx, c])
-            n_vis += v
-            n_uns += u
-        sc, tp, cl = np.concatenate(scores), np.concatenate(tps), np.concatenate(close)
-        for key, keep, n_gt in (('all', np.ones(len(sc), bool), n_vis + n_uns),
-                                ('visible', cl > 0.5, n_vis), ('unshown', cl < -0.5, n_uns)):
-            p, r = _pr_at_thresholds(sc[keep], tp[keep], n_gt)
-            out[key][c] = _ap_11_point(p, r)
-    return out
 
 
 def trapezoid(values: np.ndarray) -> np.ndarray:
     """Mean of a curve sampled at evenly spaced tolerances (trapezoid rule), over axis 0.
 
-    A single sample is returned as is.
+    Summed in order, as the reference does. A single sample is returned as is.
     """
     v = np.asarray(values, dtype=np.float64)
     if len(v) == 1:
         return v[0]
-    return ((v[:-1] + v[1:]) / 2).sum(axis=0) / (len(v) - 1)
+    total = np.zeros(v.shape[1:])
+    for a, b in zip(v[:-1], v[1:]):
+        total = total + (a + b) / 2
+    return total / (len(v) - 1)
+
+
+def average_map_events(labels: Events, predictions: Events, n_classes: int,
+                       framerate: float, deltas: Sequence[float],
+                       size: Optional[int] = None) -> Dict[str, object]:
+    """The reference's ``average_mAP`` of a whole split given as :class:`Events`.
+
+    Args:
+        labels: the split's label cells (value +1 / -1).
+        predictions: the split's prediction cells (value = confidence; < 0 = none).
+        n_classes: C.
+        framerate: frames per second of the frames.
+        deltas: tolerances in seconds (e.g. ``DELTAS['tight']``).
+        size: frames per half (default :func:`half_size`).
+
+    Returns:
+        dict with the keys of ``SoccerNet...evaluate`` (``a_mAP``, ``a_mAP_per_class``,
+        ``a_mAP_visible``, ..., per-class values as lists).
+    """
+    size = half_size(framerate) if size is None else int(size)
+    gt_keys, gt_values = cell_table(labels, n_classes, size)
+    keep = gt_values != 0
+    gt_keys, gt_values = gt_keys[keep], gt_values[keep]
+    pred_keys, scores = cell_table(predictions, n_classes, size)
+    keep = scores >= 0
+    pred_keys, scores = pred_keys[keep], scores[keep]
+
+    gt_class = gt_keys // size % n_classes
+    n_gt = np.stack([np.bincount(gt_class[m], minlength=n_classes) for m in
+                     (np.ones(len(gt_keys), bool), gt_values > 0, gt_values < 0)])
+    closest = closest_values(gt_keys, gt_values, pred_keys, size)
+    is_tp = greedy_match(gt_keys, pred_keys, scores, tolerance_halfwidths(deltas, framerate),
+                         size)
+    precision, recall = precision_recall(pred_keys // size % n_classes, scores, closest,
+                                         is_tp, n_gt)
+    per_class = ap_11_point(precision, recall)  # (D, 3, C)
+    curve = per_class.mean(axis=-1)  # mAP per tolerance, (D, 3)
+    a_map, a_per_class = trapezoid(curve), trapezoid(per_class)
+    a_uns = float(a_map[2])
+    if len(per_class) > 1:
+        a_uns = a_uns * 17 / 13  # hard-coded upstream for the v2 label set
+    return dict(a_mAP=float(a_map[0]), a_mAP_per_class=a_per_class[0].tolist(),
+                a_mAP_visible=float(a_map[1]), a_mAP_per_class_visible=a_per_class[1].tolist(),
+                a_mAP_unshown=a_uns, a_mAP_per_class_unshown=a_per_class[2].tolist())
 
 
 def average_map(targets: List[np.ndarray], detections: List[np.ndarray], framerate: float,
                 deltas: Sequence[float]) -> Dict[str, object]:
-    """The reference's ``average_mAP`` (keys as in ``SoccerNet...evaluate``).
+    """The reference's ``average_mAP`` on per-half arrays (keys as in ``...evaluate``).
 
     Args:
-        targets: per half (T, C) label arrays.
-        detections: per half (T, C) confidence arrays.
+        targets: per half (T, C) label arrays (+1 / -1 / 0).
+        detections: per half (T, C) confidence arrays (-1 = none).
         framerate: frames per second of the arrays.
         deltas: tolerances in seconds (e.g. ``DELTAS['tight']``).
     """
-    closests = [closest_vector(t) for t in targets]
-    per_delta = [map_at_delta(targets, detections, closests, d * framerate) for d in deltas]
-
-    def integrate(key):
-        per_class = np.stack([p[key] for p in per_delta])  # (D, C)
-        curve = per_class.mean(axis=1)  # mAP per tolerance, (D,)
-        return float(trapezoid(curve)), trapezoid(per_class).tolist()
-
-    a_map, per_class = integrate('all')
-    a_vis, per_class_vis = integrate('visible')
-    a_uns, per_class_uns = integrate('unshown')
-    if len(per_delta) > 1:
-        a_uns = a_uns * 17 / 13  # hard-coded upstream for the v2 label set
-    return dict(a_mAP=a_map, a_mAP_per_class=per_class, a_mAP_visible=a_vis,
-                a_mAP_per_class_visible=per_class_vis, a_mAP_unshown=a_uns,
-                a_mAP_per_class_unshown=per_class_uns)
+    n_classes = targets[0].shape[1]
+    size = max(a.shape[0] for a in list(targets) + list(detections))
+    return average_map_events(vectors_to_events(targets, lambda a: a != 0),
+                              vectors_to_events(detections, lambda a: a >= 0), n_classes,
+                              framerate, deltas, size)
