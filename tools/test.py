@@ -1,17 +1,23 @@
 """Evaluate a checkpoint with the mmengine Runner (mmaction2-style command line).
 
     python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--dump RESULTS.pkl]
-        [--cfg-options k=v ...] [--launcher none|pytorch|slurm|mpi]
+        [--cfg-options k=v ...] [--allow-new-keys] [--launcher none|pytorch|slurm|mpi]
+
+Before the runner is built, config keys are checked (:mod:`mmsport.utils.config_check`):
+a misspelled top-level key, ``--cfg-options`` key or hook / optimizer / scheduler
+argument is an error naming the key and the likely intended one. Keys meant to be new:
+``allowed_extra_keys = [...]`` in the config, or ``--allow-new-keys``.
 """
 import argparse
 import os
 import os.path as osp
+import sys
 
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import mmsport  # noqa: F401
-from mmsport.utils import configure_dist_backend
+from mmsport.utils import ConfigKeyError, check_config_keys, configure_dist_backend
 
 
 def parse_args():
@@ -23,6 +29,9 @@ def parse_args():
     p.add_argument('--amp', action='store_true', help='automatic mixed precision')
     p.add_argument('--cfg-options', nargs='+', action=DictAction,
                    help='override config settings, key=value (xxx=yyy format)')
+    p.add_argument('--allow-new-keys', action='store_true',
+                   help='keep config / --cfg-options keys that look like typos (warn only); '
+                   'or list them in the config: allowed_extra_keys = [...]')
     p.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                    default='none', help='job launcher')
     p.add_argument('--local_rank', '--local-rank', type=int, default=0)
@@ -35,6 +44,10 @@ def parse_args():
 def main():
     args = parse_args()
     cfg = Config.fromfile(args.config)
+    try:  # typos reported now, not ignored
+        check_config_keys(cfg, args.cfg_options, allow_new_keys=args.allow_new_keys)
+    except ConfigKeyError as e:
+        sys.exit(f'error: {e}')
     cfg.launcher = args.launcher
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)

@@ -1,17 +1,23 @@
 """Train a model with the mmengine Runner (mmaction2-style command line).
 
     python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp]
-        [--cfg-options k=v ...] [--launcher none|pytorch|slurm|mpi]
+        [--cfg-options k=v ...] [--allow-new-keys] [--launcher none|pytorch|slurm|mpi]
+
+Before the runner is built, config keys are checked (:mod:`mmsport.utils.config_check`):
+a misspelled top-level key, ``--cfg-options`` key or hook / optimizer / scheduler
+argument is an error naming the key and the likely intended one. Keys meant to be new:
+``allowed_extra_keys = [...]`` in the config, or ``--allow-new-keys``.
 """
 import argparse
 import os
 import os.path as osp
+import sys
 
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import mmsport  # noqa: F401  (shims + registries)
-from mmsport.utils import configure_dist_backend
+from mmsport.utils import ConfigKeyError, check_config_keys, configure_dist_backend
 
 
 def parse_args():
@@ -26,6 +32,9 @@ def parse_args():
                    help='scale the lr by the total batch size')
     p.add_argument('--cfg-options', nargs='+', action=DictAction,
                    help='override config settings, key=value (xxx=yyy format)')
+    p.add_argument('--allow-new-keys', action='store_true',
+                   help='keep config / --cfg-options keys that look like typos (warn only); '
+                   'or list them in the config: allowed_extra_keys = [...]')
     p.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                    default='none', help='job launcher')
     p.add_argument('--local_rank', '--local-rank', type=int, default=0)
@@ -60,7 +69,12 @@ def merge_args(cfg: Config, args) -> Config:
 
 def main():
     args = parse_args()
-    cfg = merge_args(Config.fromfile(args.config), args)
+    cfg = Config.fromfile(args.config)
+    try:  # typos reported now, not ignored or failing after the first iterations
+        check_config_keys(cfg, args.cfg_options, allow_new_keys=args.allow_new_keys)
+    except ConfigKeyError as e:
+        sys.exit(f'error: {e}')
+    cfg = merge_args(cfg, args)
     runner = Runner.from_cfg(cfg)
     runner.train()
 
