@@ -19,11 +19,18 @@ a stale temp folder or a folder without the marker is redone. Videos that
 cannot be read (or that share a stem with another video) are reported with the
 reason and skipped; the exit code is 1 when any failed, else 0.
 
+Interruption (Ctrl-C, SIGTERM) stops the workers, removes the temporary folders of
+the videos in progress and prints what was finished; the exit code is 130 and no
+list file is written (re-run to resume). Workers also stop when the parent is
+killed outright (SIGKILL): they get SIGTERM from the kernel (Linux) or see their
+pipe close, and remove their own temporary folder.
+
 ``--list FILE`` also writes an mmaction2 rawframes list (``<stem> <frames>``, plus
 the label when SRC is a labelled list) of every finished video; apart from it
 nothing is written outside OUT.
 """
 import argparse
+import contextlib
 import multiprocessing
 import multiprocessing.connection as mp_connection
 import os
@@ -32,6 +39,8 @@ import sys
 import time
 
 import cv2
+
+from mmsport.utils.interrupt import die_with_parent, exit_on_sigterm, sigterm_as_interrupt
 
 DONE = '.done'
 EXTS = ['mp4', 'avi', 'mkv', 'mov', 'webm']
@@ -140,7 +149,8 @@ def extract_one(task):
     """Extract one video. ``task`` = (path, stem, cfg); returns (status, path, stem, info).
 
     ``status`` is 'done' (info = frames), 'skipped' (info = frames) or 'failed' (info =
-    reason). Never raises for a bad video.
+    reason). Never raises for a bad video; on an interruption (``KeyboardInterrupt``,
+    ``SystemExit``) the temporary folder is removed before the exception propagates.
     """
     path, stem, cfg = task
     final = os.path.join(cfg['out'], stem)
@@ -151,21 +161,25 @@ def extract_one(task):
         return 'skipped', path, stem, n
     backends = ['opencv'] if cfg['backend'] == 'opencv' else ['decord', 'opencv']
     errors = []
-    for backend in backends:
+    try:
+        for backend in backends:
+            shutil.rmtree(tmp, ignore_errors=True)
+            os.makedirs(tmp)
+            try:
+                reader = _frames_decord if backend == 'decord' else _frames_opencv
+                n = _write_frames(reader(path, cfg['threads']), tmp, cfg)
+            except Exception as e:  # corrupt or unreadable video: try the next backend
+                msg = str(e).strip().splitlines()[0] if str(e).strip() else ''
+                errors.append(f'{backend}: {type(e).__name__}: {msg}'[:300])
+                continue
+            with open(os.path.join(tmp, DONE), 'w') as f:
+                f.write(f'{n}\n')
+            shutil.rmtree(final, ignore_errors=True)  # an unfinished folder of an older run
+            os.rename(tmp, final)
+            return 'done', path, stem, n
+    except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
-        os.makedirs(tmp)
-        try:
-            reader = _frames_decord if backend == 'decord' else _frames_opencv
-            n = _write_frames(reader(path, cfg['threads']), tmp, cfg)
-        except Exception as e:  # corrupt or unreadable video: try the next backend
-            msg = str(e).strip().splitlines()[0] if str(e).strip() else ''
-            errors.append(f'{backend}: {type(e).__name__}: {msg}'[:300])
-            continue
-        with open(os.path.join(tmp, DONE), 'w') as f:
-            f.write(f'{n}\n')
-        shutil.rmtree(final, ignore_errors=True)  # an unfinished folder of an older run
-        os.rename(tmp, final)
-        return 'done', path, stem, n
+        raise
     shutil.rmtree(tmp, ignore_errors=True)
     return 'failed', path, stem, '; '.join(errors)
 
@@ -181,10 +195,36 @@ def _progress(total):
     return ProgressBar(total)
 
 
-def _worker(tasks, conn):
-    """Forked worker: extract ``tasks[i]`` for each index received on ``conn`` until None."""
-    for i in iter(conn.recv, None):
-        conn.send(extract_one(tasks[i]))
+def _worker(tasks, conn, inherited, parent_pid):
+    """Forked worker: extract ``tasks[i]`` for each index received on ``conn`` until None.
+
+    ``inherited`` are the parent's ends of the pipes (this worker's and the others')
+    that the fork copied: closing them lets ``recv`` see EOF when the parent dies, so
+    a worker never blocks forever on a pipe only it still holds open.
+    """
+    for c in inherited:
+        c.close()
+    exit_on_sigterm()
+    die_with_parent(parent_pid)
+    try:
+        for i in iter(conn.recv, None):
+            conn.send(extract_one(tasks[i]))
+    except (EOFError, OSError):  # the parent is gone
+        pass
+
+
+def _stop(workers, tasks):
+    """Stop the workers (SIGTERM, then SIGKILL after 5 s) and remove their temp folders."""
+    for proc, _ in workers.values():
+        if proc.is_alive():
+            proc.terminate()
+    for conn, (proc, i) in workers.items():
+        proc.join(5)
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
+        conn.close()
+        shutil.rmtree(_tmp_dir(*tasks[i][1:]), ignore_errors=True)
 
 
 def run_all(tasks, num_workers):
@@ -194,11 +234,18 @@ def run_all(tasks, num_workers):
     its own pipe (tasks are not pickled, so this works when the script is loaded by
     path, and no lock is shared). A worker that dies (say a decoder crash on a bad
     file) fails only its video and is replaced. Without fork, runs in this process.
+
+    While the generator runs, SIGTERM raises ``KeyboardInterrupt`` here; when it ends
+    (finished, interrupted, or closed early) every worker is stopped and the temporary
+    folders of unfinished videos are removed. Close it (``contextlib.closing``) when
+    not consuming it to the end.
     """
     if 'fork' not in multiprocessing.get_all_start_methods():
-        yield from map(extract_one, tasks)
+        with sigterm_as_interrupt():
+            yield from map(extract_one, tasks)
         return
     ctx, todo, workers = multiprocessing.get_context('fork'), iter(range(len(tasks))), {}
+    parent_pid = os.getpid()
 
     def feed(conn, proc):
         """Send the next index to a worker, or stop it when there is none."""
@@ -214,39 +261,38 @@ def run_all(tasks, num_workers):
 
     def start():
         conn, child = ctx.Pipe()
-        proc = ctx.Process(target=_worker, args=(tasks, child), daemon=True)
+        proc = ctx.Process(target=_worker, daemon=True,
+                           args=(tasks, child, [conn, *workers], parent_pid))
         proc.start()
         child.close()
         feed(conn, proc)
 
-    for _ in range(min(num_workers, len(tasks))):
-        start()
-    try:
-        while workers:
-            sentinels = {proc.sentinel: conn for conn, (proc, _) in workers.items()}
-            for obj in mp_connection.wait(list(workers) + list(sentinels)):
-                conn = sentinels.get(obj, obj)
-                if conn not in workers:
-                    continue
-                proc, i = workers[conn]
-                try:
-                    result = conn.recv()
-                except (EOFError, OSError):  # the worker died on tasks[i]
-                    del workers[conn]
-                    conn.close()
-                    proc.join()
-                    shutil.rmtree(_tmp_dir(*tasks[i][1:]), ignore_errors=True)
-                    yield ('failed', tasks[i][0], tasks[i][1],
-                           f'worker process died (exit code {proc.exitcode})')
-                    start()
-                    continue
-                yield result
-                feed(conn, proc)
-    finally:
-        for conn, (proc, _) in workers.items():
-            proc.terminate()
-            proc.join()
-            conn.close()
+    with sigterm_as_interrupt():
+        try:
+            for _ in range(min(num_workers, len(tasks))):
+                start()
+            while workers:
+                sentinels = {proc.sentinel: conn for conn, (proc, _) in workers.items()}
+                for obj in mp_connection.wait(list(workers) + list(sentinels)):
+                    conn = sentinels.get(obj, obj)
+                    if conn not in workers:
+                        continue
+                    proc, i = workers[conn]
+                    try:
+                        result = conn.recv()
+                    except (EOFError, OSError):  # the worker died on tasks[i]
+                        del workers[conn]
+                        conn.close()
+                        proc.join()
+                        shutil.rmtree(_tmp_dir(*tasks[i][1:]), ignore_errors=True)
+                        yield ('failed', tasks[i][0], tasks[i][1],
+                               f'worker process died (exit code {proc.exitcode})')
+                        start()
+                        continue
+                    yield result
+                    feed(conn, proc)
+        finally:
+            _stop(workers, tasks)
 
 
 def write_list(path, finished, labels):
@@ -305,22 +351,35 @@ def main(argv=None):
     for path, reason in failed:
         print(f'FAILED {path}: {reason}', file=sys.stderr, flush=True)
     t0, counts, finished, frames = time.time(), {'done': 0, 'skipped': 0}, {}, 0
+    n_dup = len(failed)
     bar = _progress(len(tasks))
     nl = '\n' if bar else ''  # end the progress bar's line first
-    for status, path, stem, info in run_all(tasks, a.num_workers):
-        if status == 'failed':
-            failed.append((path, info))
-            print(f'{nl}FAILED {path}: {info}', file=sys.stderr, flush=True)
-        else:
-            counts[status] += 1
-            finished[stem] = info
-            frames += info if status == 'done' else 0
-        if bar is not None:
-            bar.update()
-        elif status != 'failed':
-            what = 'extracted' if status == 'done' else 'skipped (done),'
-            print(f'[{sum(counts.values()) + len(failed)}/{len(videos)}] {stem}: {what} '
-                  f'{info} frames', flush=True)
+    try:
+        with contextlib.closing(run_all(tasks, a.num_workers)) as results:
+            for status, path, stem, info in results:
+                if status == 'failed':
+                    failed.append((path, info))
+                    print(f'{nl}FAILED {path}: {info}', file=sys.stderr, flush=True)
+                else:
+                    counts[status] += 1
+                    finished[stem] = info
+                    frames += info if status == 'done' else 0
+                if bar is not None:
+                    bar.update()
+                elif status != 'failed':
+                    what = 'extracted' if status == 'done' else 'skipped (done),'
+                    print(f'[{sum(counts.values()) + len(failed)}/{len(videos)}] {stem}: '
+                          f'{what} {info} frames', flush=True)
+    except KeyboardInterrupt:
+        late = [t[1] for t in tasks if t[1] not in finished  # finished, result not received
+                and done_count(os.path.join(a.out, t[1])) is not None]
+        left = len(tasks) - len(finished) - len(late) - (len(failed) - n_dup)
+        print(f'{nl}interrupted: {counts["done"] + len(late)} extracted, {counts["skipped"]} '
+              f'skipped (already done), {len(failed)} failed, {left} not finished of '
+              f'{len(videos)} videos -> {a.out}; unfinished temp folders removed'
+              + (', no list file written' if a.list else '') + '; re-run to resume',
+              file=sys.stderr, flush=True)
+        return 130
     if a.list:
         write_list(a.list, finished, labels)
     dt = time.time() - t0

@@ -1,10 +1,14 @@
 """Overlay videos for ball tracking: ball marker + trajectory tail + running score,
 and the predicted heatmap blended over the frames."""
 import os
+import shutil
+import tempfile
 from typing import Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
+
+from mmsport.utils.interrupt import partial_path
 
 PRED_COLOR = (0, 0, 255)    # BGR red
 GT_COLOR = (0, 255, 0)      # BGR green
@@ -62,6 +66,11 @@ def draw_heatmap_overlay(frame: np.ndarray, heatmap: np.ndarray, alpha: float = 
 class TrackingVideoWriter:
     """Streaming mp4 writer (OpenCV, 'mp4v'); the file appears atomically on close.
 
+    Frames go to ``<path>.part`` (a name no ``*.mp4`` pattern matches), renamed to
+    ``path`` by ``close()``. Leaving the ``with`` block by an exception, including
+    ``KeyboardInterrupt`` (Ctrl-C, or SIGTERM under
+    :func:`mmsport.utils.interrupt.sigterm_as_interrupt`), removes the partial file.
+
     Usage::
 
         with TrackingVideoWriter('out.mp4', fps=25, size=(1280, 720)) as vw:
@@ -72,10 +81,10 @@ class TrackingVideoWriter:
         self.path = path
         self.size = tuple(int(v) for v in size)
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        self._tmp = f'{path}.part.mp4'
-        self._writer = cv2.VideoWriter(self._tmp, cv2.VideoWriter_fourcc(*'mp4v'),
-                                       float(fps), self.size)
-        if not self._writer.isOpened():
+        self._tmp = partial_path(path)
+        self._writer = _open_writer(self._tmp, os.path.splitext(path)[1] or '.mp4',
+                                    float(fps), self.size)
+        if self._writer is None:
             raise OSError(f'{path}: cannot open a video writer')
         self.frames = 0
 
@@ -86,6 +95,7 @@ class TrackingVideoWriter:
         self.frames += 1
 
     def close(self, keep: bool = True) -> None:
+        """Finish the file (``keep``) or remove the partial one."""
         if self._writer is None:
             return
         self._writer.release()
@@ -100,3 +110,28 @@ class TrackingVideoWriter:
 
     def __exit__(self, exc_type, exc, tb):
         self.close(keep=exc_type is None)
+
+
+def _open_writer(target: str, ext: str, fps: float, size: Tuple[int, int]):
+    """An opened ``cv2.VideoWriter`` writing into ``target``, or None.
+
+    OpenCV picks the container from the file name's extension, which ``<name>.part``
+    lacks: the writer opens a symlink ``<private temp dir>/video<ext>`` pointing at
+    ``target``; the link is removed as soon as the file is open (the writer keeps its
+    descriptor), so nothing is left in the temp dir even if the process is killed.
+    """
+    open(target, 'wb').close()
+    link_dir = tempfile.mkdtemp(prefix='mmsport-video-')
+    link = os.path.join(link_dir, 'video' + ext)
+    try:
+        os.symlink(os.path.abspath(target), link)
+        writer = cv2.VideoWriter(link, cv2.VideoWriter_fourcc(*'mp4v'), fps, size)
+    except BaseException:
+        os.remove(target)
+        raise
+    finally:
+        shutil.rmtree(link_dir, ignore_errors=True)
+    if writer.isOpened():
+        return writer
+    os.remove(target)
+    return None

@@ -1,5 +1,11 @@
+"""mmsport.visualization.tracking_video: overlays and the atomic video writer."""
+import signal
+import subprocess
+import sys
+
 import cv2
 import numpy as np
+import pytest
 
 from mmsport.visualization import TrackingVideoWriter, draw_ball_overlay, draw_heatmap_overlay
 
@@ -31,3 +37,43 @@ def test_writer_is_atomic_and_readable(tmp_path):
     except RuntimeError:
         pass
     assert not list(tmp_path.glob('fail*'))
+
+
+def test_partial_file_never_looks_finished(tmp_path):
+    path = tmp_path / 'v.mp4'
+    with TrackingVideoWriter(str(path), 25, (64, 48)) as vw:
+        vw.write(np.zeros((48, 64, 3), np.uint8))
+        assert sorted(p.name for p in tmp_path.iterdir()) == ['v.mp4.part']
+        assert not list(tmp_path.glob('*.mp4'))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['v.mp4']
+
+
+# Writes frames slowly, with SIGTERM turned into KeyboardInterrupt as tools do.
+SCRIPT = """
+import sys, time
+import numpy as np
+from mmsport.utils.interrupt import sigterm_as_interrupt
+from mmsport.visualization import TrackingVideoWriter
+with sigterm_as_interrupt(), TrackingVideoWriter(sys.argv[1], 25, (64, 48)) as vw:
+    for i in range(10000):
+        vw.write(np.full((48, 64, 3), i % 255, np.uint8))
+        if i == 0:
+            print('writing', flush=True)
+        time.sleep(0.01)
+"""
+
+
+@pytest.mark.parametrize('sig', [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
+def test_interrupted_writer_leaves_nothing_finished_looking(tmp_path, sig):
+    out = tmp_path / 'out' / 'clip.mp4'
+    proc = subprocess.Popen([sys.executable, '-c', SCRIPT, str(out)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.readline() == 'writing\n', proc.communicate(timeout=30)
+    assert (tmp_path / 'out' / 'clip.mp4.part').exists()
+    proc.send_signal(sig)
+    proc.communicate(timeout=30)
+    assert proc.returncode != 0
+    assert not list(tmp_path.rglob('*.mp4'))
+    # a clean interruption removes the partial file; SIGKILL cannot, but its name says so
+    left = sorted(p.name for p in (tmp_path / 'out').iterdir())
+    assert left == (['clip.mp4.part'] if sig == signal.SIGKILL else [])

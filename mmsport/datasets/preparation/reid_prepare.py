@@ -18,7 +18,8 @@ label_id,crop_path``; ``row`` = 0-based train_meta row, the box clipped to the f
 ``crop_path`` relative to the root) and ``<root>/train_negatives.csv``
 (``crop_path,kind,quarter,angle,session,frame,x,y,w,h``). Deterministic for ``--seed``
 (one RNG per image name, so results do not depend on ``--num-workers``). Exit code 0
-even when rows were skipped; 1 when train_meta.csv itself is missing or invalid.
+even when rows were skipped; 1 when train_meta.csv itself is missing or invalid; 130
+when interrupted (Ctrl-C, SIGTERM: no csv is written, cache files are complete or absent).
 """
 import argparse
 import math
@@ -31,6 +32,7 @@ import cv2
 import numpy as np
 
 from mmsport.fileio import reid as rio
+from mmsport.utils.interrupt import sigterm_as_interrupt
 
 CROP_COLUMNS = ('row', 'quarter', 'angle', 'session', 'frame', 'x', 'y', 'w', 'h', 'label_id',
                 'crop_path')
@@ -174,13 +176,21 @@ def main(argv=None):
     print(f'{meta_path}: {rio.table_len(table)} boxes on {len(jobs)} images -> {cache_dir}')
     results = []
     bar = ProgressBar(len(jobs), file=sys.stdout) if jobs else None
-    with ThreadPoolExecutor(max(1, args.num_workers)) as pool:
-        # order-preserving map; per-image RNGs keep the output independent of scheduling
-        for res in (pool.map(lambda j: process_image(j, args, cache_dir), jobs)
-                    if args.num_workers > 0 else (process_image(j, args, cache_dir)
-                                                  for j in jobs)):
-            results.append(res)
-            bar.update()
+    pool = ThreadPoolExecutor(max(1, args.num_workers))
+    try:  # SIGTERM raises KeyboardInterrupt here, as Ctrl-C does
+        with sigterm_as_interrupt():
+            # order-preserving map; per-image RNGs keep the output independent of scheduling
+            for res in (pool.map(lambda j: process_image(j, args, cache_dir), jobs)
+                        if args.num_workers > 0 else (process_image(j, args, cache_dir)
+                                                      for j in jobs)):
+                results.append(res)
+                bar.update()
+    except KeyboardInterrupt:
+        print(f'\ninterrupted after {len(results)} of {len(jobs)} images; '
+              'train_crops.csv and train_negatives.csv not written', file=sys.stderr)
+        return 130
+    finally:  # queued images dropped; the running ones end (their writes are atomic)
+        pool.shutdown(wait=True, cancel_futures=True)
     print()
     crops = sorted(c for r in results for c in r['crops'])
     negatives = [n for r in results for n in r['negatives']]

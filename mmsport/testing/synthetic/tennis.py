@@ -253,9 +253,13 @@ def _draw_ball(img, draw, code, prev):
 
 
 def _imwrite_atomic(path, img):
-    tmp = f'{path}.tmp.jpg'
-    if not cv2.imwrite(tmp, img, [cv2.IMWRITE_JPEG_QUALITY, 90]):
+    """JPEG-encode ``img`` into ``<path>.tmp`` (never matched by ``*.jpg``), then rename."""
+    ok, buf = cv2.imencode('.jpg', img, [cv2.IMWRITE_JPEG_QUALITY, 90])
+    if not ok:
         raise OSError(f'{path}: cannot write frame')
+    tmp = f'{path}.tmp'
+    with open(tmp, 'wb') as f:
+        f.write(buf.tobytes())
     os.replace(tmp, path)
 
 
