@@ -8,6 +8,18 @@ window's reach; a window centred on frame ``c`` (frames
 frame ``c + ahead`` arrives. Memory is the ring plus one batch of windows,
 whatever the video length; only the (n_frames, C) score curve grows
 (4 bytes a frame and class).
+
+Stack reuse: a model that encodes stacks of ``k`` consecutive window frames on
+their own (``encode_stacks`` / ``head_forward``, e.g. :class:`SlowFusionStacker`)
+has stack ``j`` of the window centred on ``c`` made of frames ``f + m * step``
+(``m < k``, clamped to the video) with ``f = c - back + j * k * step``, so the
+windows centred on ``c +- k * step``, ``c +- 2 * k * step``, ... share stacks
+(15 frames in stacks of 3 at step 2: up to 5 windows share each stack). The
+streamer then encodes each stack once per model (:class:`StackFeatureCache`,
+keyed by ``f``) and runs only the head per window; a stack is dropped once
+every window that holds it is scored, so a cache holds at most
+``batch_size * stride + (S - 1) * k * step`` stacks (S = T / k), whatever the
+video length. Scores equal the window-by-window path (float rounding aside).
 """
 from typing import Iterable, Iterator, Optional, Sequence, Tuple, Union
 
@@ -55,6 +67,102 @@ def spotting_io_settings(cfg: Config) -> dict:
     return out
 
 
+def offers_stack_reuse(model: nn.Module, num_frames: int) -> bool:
+    """Whether ``model`` splits windows of ``num_frames`` into separately encoded stacks.
+
+    True for a model with ``encode_stacks``, ``head_forward`` and an integer
+    ``stack_size`` dividing ``num_frames`` (its own ``num_frames``, if it has
+    one, equal to it); e.g. ``SlowFusionStacker``, not ``EarlyFusion2D``.
+    """
+    k = getattr(model, 'stack_size', None)
+    return (callable(getattr(model, 'encode_stacks', None))
+            and callable(getattr(model, 'head_forward', None))
+            and isinstance(k, int) and k > 0 and num_frames % k == 0
+            and getattr(model, 'num_frames', num_frames) == num_frames)
+
+
+class StackFeatureCache:
+    """Encoded stacks of one model over one frame stream, keyed by first frame.
+
+    Windows come as (B, T, h, w) uint8 arrays with their centres, in increasing
+    centre order; stack ``j`` of the window centred on ``c`` is window frames
+    ``j*k .. j*k + k - 1`` and has key ``c - back + j * k * step``, its first
+    (unclamped) frame index. Two windows' stacks with one key hold the same
+    frames (clamping to the video only ever clips at frame 0 and at the last
+    frame), so each key is encoded once.
+
+    Args:
+        model: a model for which :func:`offers_stack_reuse` holds.
+        num_frames: T frames per window.
+        frame_step: frame gap inside a window.
+        flip_tta: also encode the horizontally flipped stacks (view 1).
+    """
+
+    def __init__(self, model: nn.Module, num_frames: int, frame_step: int,
+                 flip_tta: bool = False):
+        self.model, self.k = model, int(model.stack_size)
+        self.num_stacks = num_frames // self.k
+        self.back = (num_frames // 2) * frame_step
+        self.key_offsets = np.arange(self.num_stacks) * self.k * frame_step - self.back  # (S,)
+        self.views = 2 if flip_tta else 1
+        self.features = {}  # key -> (V, F, h, w) tensor on the model's device
+        self.encoded = 0  # stacks encoded so far
+        self.peak = 0  # most stacks held at once
+
+    def keys(self, centres: np.ndarray) -> np.ndarray:
+        """(B,) window centres -> (B, S) stack keys (first frame of each stack)."""
+        return np.asarray(centres)[:, None] + self.key_offsets
+
+    def encode(self, stacks: np.ndarray) -> torch.Tensor:
+        """(N, k, h, w) uint8 stacks -> (N, V, F, h', w') features (view 1: flipped)."""
+        x = torch.from_numpy(np.ascontiguousarray(stacks))
+        x = self.model.data_preprocessor(dict(inputs=x), False)['inputs']  # (N, k, h, w)
+        if self.views == 2:
+            x = torch.cat([x, x.flip(-1)])  # (2N, k, h, w)
+        feats = self.model.encode_stacks(x)  # (V*N, F, h', w')
+        return feats.view(self.views, len(stacks), *feats.shape[1:]).transpose(0, 1)
+
+    def add_missing(self, windows: np.ndarray, keys: np.ndarray) -> None:
+        """Encode the stacks of (B, T, h, w) ``windows`` whose (B, S) ``keys`` are new."""
+        new = {}  # key -> (window, stack) of its first occurrence
+        for b, row in enumerate(keys.tolist()):
+            for j, key in enumerate(row):
+                if key not in self.features and key not in new:
+                    new[key] = (b, j)
+        if not new:
+            return
+        k = self.k
+        stacks = np.stack([windows[b, j * k:(j + 1) * k] for b, j in new.values()])
+        for key, feat in zip(new, self.encode(stacks)):  # feat: (V, F, h', w')
+            self.features[key] = feat.clone()  # own storage: freed with its key
+        self.encoded += len(new)
+        self.peak = max(self.peak, len(self.features))
+
+    def window_features(self, keys: np.ndarray) -> torch.Tensor:
+        """(B, S) keys -> (V*B, F, S, h', w') head input, views major (as a flip-TTA batch)."""
+        b, s = keys.shape
+        feats = torch.stack([self.features[key] for key in keys.ravel().tolist()])
+        v, f, h, w = feats.shape[1:]  # feats: (B*S, V, F, h', w')
+        feats = feats.view(b, s, v, f, h, w).permute(2, 0, 3, 1, 4, 5)  # (V, B, F, S, h', w')
+        return feats.reshape(v * b, f, s, h, w)
+
+    def evict_before(self, centre: int) -> None:
+        """Drop the stacks no window centred after ``centre`` holds (key <= centre - back)."""
+        for key in [key for key in self.features if key <= centre - self.back]:
+            del self.features[key]
+
+    def probs(self, windows: np.ndarray, centres: np.ndarray) -> torch.Tensor:
+        """(B, T, h, w) uint8 windows at increasing (B,) centres -> (B, C) probabilities.
+
+        Mean over the views; stacks no later window needs are dropped after.
+        """
+        keys = self.keys(centres)  # (B, S)
+        self.add_missing(windows, keys)
+        probs = self.model.head_forward(self.window_features(keys)).float().sigmoid()
+        self.evict_before(int(centres[-1]))
+        return probs.view(self.views, len(windows), -1).mean(0)  # (B, C)
+
+
 class SpottingStreamer:
     """Per-frame class scores of a whole video from a window model, in one decode.
 
@@ -70,12 +178,15 @@ class SpottingStreamer:
         stride: windows are centred on every ``stride``-th frame (and the last
             frame); frames between centres are interpolated.
         interpolation: cv2 resize interpolation (match the training pipeline).
+        reuse_stacks: encode each stack once per model where the model offers
+            it (:func:`offers_stack_reuse`; a :class:`StackFeatureCache` per
+            model and stream); False runs every window through the whole model.
     """
 
     def __init__(self, model: Union[nn.Module, Sequence[nn.Module]], num_frames: int,
                  frame_step: int, input_size: Optional[Tuple[int, int]] = None,
                  batch_size: int = 16, flip_tta: bool = False, stride: int = 1,
-                 interpolation: int = cv2.INTER_AREA):
+                 interpolation: int = cv2.INTER_AREA, reuse_stacks: bool = True):
         self.models = list(model) if isinstance(model, (list, tuple)) else [model]
         self.num_frames, self.frame_step = int(num_frames), int(frame_step)
         self.input_size = tuple(input_size) if input_size is not None else None
@@ -87,6 +198,9 @@ class SpottingStreamer:
         self.offsets = (np.arange(self.num_frames) - self.num_frames // 2) * self.frame_step
         self.buffer_bytes = 0  # ring + batch bytes of the last run (bounded)
         self.n_frames = 0  # frames of the last stream
+        self.reuses = [bool(reuse_stacks) and offers_stack_reuse(m, self.num_frames)
+                       for m in self.models]  # per model: stack-reusing path
+        self.caches = [None] * len(self.models)  # StackFeatureCache of the last stream
 
     def preprocess_frame(self, frame: np.ndarray) -> np.ndarray:
         """BGR (H, W, 3) or gray (H, W) uint8 -> gray (h, w) uint8 at ``input_size``."""
@@ -95,19 +209,32 @@ class SpottingStreamer:
             gray = cv2.resize(gray, self.input_size, interpolation=self.interpolation)
         return gray
 
-    @torch.no_grad()
-    def score_windows(self, windows: np.ndarray) -> np.ndarray:
-        """(B, T, h, w) uint8 windows -> (B, C) float32 scores (mean over models / flips)."""
+    def window_probs(self, model: nn.Module, windows: np.ndarray) -> torch.Tensor:
+        """Whole-model path: (B, T, h, w) uint8 windows -> (B, C) probabilities (flip mean)."""
         x = torch.from_numpy(np.ascontiguousarray(windows))
+        inputs = model.data_preprocessor(dict(inputs=x), False)['inputs']  # on device
+        if self.flip_tta:
+            inputs = torch.cat([inputs, inputs.flip(-1)])  # (2B, T, h, w)
+        probs = model(inputs, mode='tensor').float().sigmoid()  # (B or 2B, C)
+        if self.flip_tta:
+            probs = 0.5 * (probs[:len(windows)] + probs[len(windows):])
+        return probs
+
+    @torch.no_grad()
+    def score_windows(self, windows: np.ndarray,
+                      centres: Optional[np.ndarray] = None) -> np.ndarray:
+        """(B, T, h, w) uint8 windows -> (B, C) float32 scores (mean over models / flips).
+
+        With their (B,) ``centres`` (increasing over the calls of one stream,
+        see :meth:`stream_centres`) the models with a stack cache reuse it;
+        without, every model runs the whole window.
+        """
         total = 0
-        for model in self.models:
-            inputs = model.data_preprocessor(dict(inputs=x), False)['inputs']  # on device
-            if self.flip_tta:
-                inputs = torch.cat([inputs, inputs.flip(-1)])  # (2B, T, h, w)
-            probs = model(inputs, mode='tensor').float().sigmoid()  # (B or 2B, C)
-            if self.flip_tta:
-                probs = 0.5 * (probs[:len(windows)] + probs[len(windows):])
-            total = total + probs
+        for model, cache in zip(self.models, self.caches):
+            if cache is not None and centres is not None:
+                total = total + cache.probs(windows, centres)
+            else:
+                total = total + self.window_probs(model, windows)
         return (total / len(self.models)).cpu().numpy().astype(np.float32)
 
     def stream_centres(self, frames: Iterable[np.ndarray]
@@ -124,13 +251,16 @@ class SpottingStreamer:
         ring = batch = None
         centres = []
         n = 0
+        self.caches = [StackFeatureCache(m, self.num_frames, self.frame_step, self.flip_tta)
+                       if reuse else None for m, reuse in zip(self.models, self.reuses)]
 
         def window(c, last):
             idx = np.clip(c + self.offsets, 0, last)  # (T,)
             return ring[idx % self.ring_size]  # (T, h, w)
 
         def flush():
-            out = (np.array(centres), self.score_windows(batch[:len(centres)]))
+            cs = np.array(centres)
+            out = (cs, self.score_windows(batch[:len(centres)], cs))
             centres.clear()
             return out
 
@@ -160,6 +290,9 @@ class SpottingStreamer:
                     yield flush()
         if centres:
             yield flush()
+        for cache in self.caches:  # keep the statistics, free the features
+            if cache is not None:
+                cache.features.clear()
         self.n_frames = n
 
     def run_frames(self, frames: Iterable[np.ndarray]) -> np.ndarray:

@@ -9,8 +9,9 @@ import torch
 from mmaction.structures import ActionDataSample
 from mmengine.dataset import pseudo_collate
 
-from mmsport.apis.spotting import (SpottingStreamer, init_model, load_raw_scores,
-                                   raw_scores_path, save_raw_scores, spotting_io_settings)
+from mmsport.apis.spotting import (SpottingStreamer, StackFeatureCache, init_model,
+                                   load_raw_scores, offers_stack_reuse, raw_scores_path,
+                                   save_raw_scores, spotting_io_settings)
 from mmsport.apis.video_io import VideoReadError
 from mmsport.fileio.soccernet import game_videos, list_games
 from mmsport.registry import MODELS
@@ -111,6 +112,7 @@ def test_videos_shorter_than_a_window(model, video, n):
     streamer = SpottingStreamer(model, T, STEP, SIZE, batch_size=4)
     np.testing.assert_allclose(streamer.run_frames(frames),
                                _reference(model, streamer, frames), atol=1e-5)
+    assert streamer.reuses == [True]  # the stack-reusing path, stacks clamped to the video
 
 
 def _frames(n, h=64, w=96):
@@ -179,3 +181,90 @@ def test_init_model_and_settings_from_config(tmp_path, model):
     assert (io['num_frames'], io['frame_step'], io['input_size'], io['stride']) == \
         (T, STEP, SIZE, 2)
     assert io['postprocess'] == dict(height=0.3) and io['classes'] == ('PASS', 'DRIVE')
+
+
+# ---- stack reuse: each 2D stack encoded once, the head run per window ----
+
+def _tiny(num_frames=T, seed=0):
+    torch.manual_seed(seed)
+    return MODELS.build(dict(TINY, num_frames=num_frames)).eval()
+
+
+def _stack_keys(centres, t, k=3, step=STEP):
+    """Every (first frame) key the windows at ``centres`` hold."""
+    offsets = np.arange(t // k) * k * step - (t // 2) * step
+    return {int(c + o) for c in centres for o in offsets}
+
+
+@pytest.mark.parametrize('t', [6, 9])  # even T (2 stacks), odd T (3 stacks)
+@pytest.mark.parametrize('stride', [1, 4, 6])
+@pytest.mark.parametrize('flip', [False, True])
+def test_stack_reuse_equals_window_by_window(video, t, stride, flip):
+    frames = _decode(video)[:37]
+    folds = [_tiny(t, seed=0), _tiny(t, seed=1)]
+    kw = dict(batch_size=5, flip_tta=flip, stride=stride)
+    reuse = SpottingStreamer(folds, t, STEP, SIZE, **kw)
+    plain = SpottingStreamer(folds, t, STEP, SIZE, reuse_stacks=False, **kw)
+    got, want = reuse.run_frames(frames), plain.run_frames(frames)
+    assert reuse.reuses == [True, True] and plain.reuses == [False, False]
+    np.testing.assert_allclose(got, want, atol=1e-5, rtol=0)
+    centres = sorted(set(range(0, 37, stride)) | {36})
+    n_keys = len(_stack_keys(centres, t))
+    assert [c.encoded for c in reuse.caches] == [n_keys, n_keys]  # each stack once per fold
+    if stride == 1:  # one new stack per window (plus the first window's others)
+        assert n_keys == 37 + (t // 3 - 1) * 3 * STEP < len(centres) * (t // 3)
+    assert all(not c.features for c in reuse.caches)  # freed at the end of the stream
+
+
+def test_stack_reuse_on_videos_shorter_than_a_window(video):
+    folds = [_tiny(9, seed=0), _tiny(9, seed=1)]
+    for n in (1, 2, 5, 12):  # the 9-frame window spans 17 frames
+        frames = _decode(video)[:n]
+        kw = dict(batch_size=3, flip_tta=True)
+        got = SpottingStreamer(folds, 9, STEP, SIZE, **kw).run_frames(frames)
+        want = SpottingStreamer(folds, 9, STEP, SIZE, reuse_stacks=False,
+                                **kw).run_frames(frames)
+        assert got.shape == (n, 2)
+        np.testing.assert_allclose(got, want, atol=1e-5, rtol=0)
+
+
+@pytest.mark.parametrize('stride,batch', [(1, 8), (3, 4), (7, 2)])
+def test_stack_cache_is_bounded_whatever_the_length(stride, batch):
+    t, k = 9, 3
+    model = _tiny(t)
+    streamer = SpottingStreamer(model, t, STEP, (24, 16), batch_size=batch, stride=stride)
+    bound = batch * stride + (t // k - 1) * k * STEP  # documented in mmsport.apis.spotting
+    peaks = []
+    for n in (60, 600):
+        assert streamer.run_frames(_frames(n)).shape == (n, 2)
+        cache = streamer.caches[0]
+        peaks.append(cache.peak)
+        centres = sorted(set(range(0, n, stride)) | {n - 1})
+        assert cache.encoded == len(_stack_keys(centres, t))
+    assert peaks[0] == peaks[1] <= bound  # 10x the frames, the same stacks held
+
+
+def test_stack_cache_drops_a_stack_after_its_last_window():
+    model = _tiny(9)
+    cache = StackFeatureCache(model, 9, STEP)
+    assert cache.keys(np.array([20])).tolist() == [[12, 18, 24]]  # back = 8, k * step = 6
+    windows = np.zeros((2, 9, 16, 24), np.uint8)
+    with torch.no_grad():
+        cache.probs(windows, np.array([20, 21]))
+    # the window at 21 is the last to hold key 13 (13 + back); 12 and 13 go
+    assert sorted(cache.features) == [18, 19, 24, 25] and cache.encoded == 6
+
+
+def test_models_without_stacks_keep_the_window_path(model, video):
+    frames = _decode(video)[:15]
+    early = MODELS.build(dict(type='EarlyFusion2D', num_frames=T, feature_index_2d=2,
+                              encoder_2d=TINY['encoder_2d'], dropout=0.0)).eval()
+    assert not offers_stack_reuse(early, T)
+    assert not offers_stack_reuse(model, 9)  # head sized for another window
+    assert offers_stack_reuse(model, T)
+    mixed = SpottingStreamer([model, early], T, STEP, SIZE, batch_size=4, flip_tta=True)
+    assert mixed.reuses == [True, False]
+    plain = SpottingStreamer([model, early], T, STEP, SIZE, batch_size=4, flip_tta=True,
+                             reuse_stacks=False)
+    np.testing.assert_allclose(mixed.run_frames(frames), plain.run_frames(frames),
+                               atol=1e-5, rtol=0)

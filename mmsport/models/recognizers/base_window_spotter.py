@@ -53,7 +53,13 @@ def build_efficientnet_trunk(cfg: dict, in_channels: int, out_index: int,
 class BaseWindowSpotter(BaseModel):
     """Multilabel classifier of the middle frame of a window of grayscale frames.
 
-    Subclasses implement :meth:`forward_logits`. Targets are ``gt_label``
+    Subclasses implement :meth:`forward_logits`. A subclass that encodes each
+    stack of ``stack_size`` consecutive window frames on its own (a window of
+    ``num_frames`` is ``num_frames // stack_size`` stacks) may also offer
+    ``encode_stacks((N, k, H, W)) -> (N, F, h, w)`` and
+    ``head_forward((B, F, S, h, w)) -> (B, C)`` (``forward_logits`` being the
+    two in turn, see :class:`SlowFusionStacker`): whole-half inference then
+    encodes a stack once for all the windows that share it. Targets are ``gt_label``
     float multi-hot / soft tensors (C,) on :class:`ActionDataSample` (mmaction's
     multi-class convention). Set them with a *tensor*:
     ``ActionDataSample.set_gt_label`` casts lists and numpy arrays to long.

@@ -36,6 +36,11 @@ class SlowFusionStacker(BaseWindowSpotter):
         -1x1-> (B*S, F, h, w) -> (B, F, S, h, w) -3D blocks-> (B, F, S, h, w)
         -1x1-> (B*S, P, h, w) -> (B, S*P, h, w) -GeM-> (B, S*P) -fc-> (B, C)
 
+    The two halves are public: :meth:`encode_stacks` ((N, k, H, W) stacks ->
+    (N, F, h, w), up to the first ``-1x1->``) and :meth:`head_forward`
+    ((B, F, S, h, w) -> (B, C)); ``forward`` is one after the other, and
+    whole-half inference encodes each stack once for all the windows sharing it.
+
     Parameter count at the defaults (15 frames, stacks of 3, 2 classes):
     6,770,547, identical to the seed's 6,770,547 (``SEED_PARAM_COUNT``:
     seed-equivalent model built with timm 1.0.31 from the seed's structure;
@@ -118,16 +123,30 @@ class SlowFusionStacker(BaseWindowSpotter):
             self.encoder_2d.eval()
         return self
 
+    def encode_stacks(self, stacks: torch.Tensor) -> torch.Tensor:
+        """2D features of independent stacks: (N, k, H, W) -> (N, F, h, w).
+
+        The per-stack part of the model (2D encoder + 1x1 projection). In eval
+        mode every layer is per-sample (BatchNorm with running statistics, SE
+        pooling over each sample's own map, identity drop path), so a stack's
+        features do not depend on the other stacks of the batch: a whole-half
+        streamer can encode each stack once and reuse it in every window that
+        holds it (:class:`mmsport.apis.spotting.SpottingStreamer`).
+        """
+        if stacks.dim() != 4 or stacks.shape[1] != self.stack_size:
+            raise ValueError(f'expected (N, {self.stack_size}, H, W) stacks, got '
+                             f'{tuple(stacks.shape)}')
+        with torch.set_grad_enabled(torch.is_grad_enabled() and not self.freeze_2d_encoder):
+            x = self.encoder_2d(stacks)[-1]  # (N, C2d, h, w)
+        return self.projection_2d(x)  # (N, F, h, w)
+
     def forward_2d(self, inputs: torch.Tensor) -> torch.Tensor:
         """(B, T, H, W) -> (B, F, S, h, w) features of every stack."""
         b, t, h, w = inputs.shape
         if t != self.num_frames:
             raise ValueError(f'expected {self.num_frames} frames, got {t}')
         s = self.num_stacks
-        x = inputs.reshape(b * s, self.stack_size, h, w)  # (B*S, k, H, W)
-        with torch.set_grad_enabled(torch.is_grad_enabled() and not self.freeze_2d_encoder):
-            x = self.encoder_2d(x)[-1]  # (B*S, C2d, h, w)
-        x = self.projection_2d(x)  # (B*S, F, h, w)
+        x = self.encode_stacks(inputs.reshape(b * s, self.stack_size, h, w))  # (B*S, F, h, w)
         return x.view(b, s, *x.shape[1:]).transpose(1, 2)  # (B, F, S, h, w)
 
     def forward_3d(self, x: torch.Tensor) -> torch.Tensor:
@@ -138,8 +157,22 @@ class SlowFusionStacker(BaseWindowSpotter):
         x = self.projection_3d(x)  # (B*S, P, h, w)
         return x.reshape(b, -1, h, w)  # (B, S*P, h, w)
 
-    def forward_logits(self, inputs: torch.Tensor) -> torch.Tensor:
-        """inputs: (B, T, H, W) float; returns (B, C) logits."""
-        x = self.forward_3d(self.forward_2d(inputs))  # (B, S*P, h, w)
-        x = self.pool(x)  # (B, S*P)
+    def head_forward(self, stack_features: torch.Tensor) -> torch.Tensor:
+        """Window head over stack features: (B, F, S, h, w) -> (B, C) logits.
+
+        ``stack_features[:, :, j]`` are the :meth:`encode_stacks` features of
+        frames ``j*k .. j*k + k - 1`` of each window (S = ``num_stacks``).
+        """
+        if stack_features.shape[2] != self.num_stacks:
+            raise ValueError(f'expected {self.num_stacks} stacks, got '
+                             f'{stack_features.shape[2]}')
+        x = self.pool(self.forward_3d(stack_features))  # (B, S*P)
         return self.fc(self.dropout(x.to(self.fc.weight.dtype)))  # (B, C)
+
+    def forward_logits(self, inputs: torch.Tensor) -> torch.Tensor:
+        """inputs: (B, T, H, W) float; returns (B, C) logits.
+
+        Equals ``head_forward(forward_2d(inputs))``, the stacks of each window
+        encoded by :meth:`encode_stacks`.
+        """
+        return self.head_forward(self.forward_2d(inputs))

@@ -158,3 +158,25 @@ def test_pretrained_2d_checkpoint_is_loaded_by_init_weights(tmp_path):
     model.init_weights()
     loaded = model.encoder_2d.state_dict()
     assert all(torch.equal(v, source.state_dict()[k]) for k, v in loaded.items())
+
+
+def test_forward_is_head_over_encoded_stacks_and_stacks_are_batch_independent():
+    torch.manual_seed(0)
+    model = _model(num_frames=9, num_3d_blocks=1).eval()
+    for m in model.modules():  # non-trivial BN statistics: eval BN must stay per-sample
+        if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
+            m.running_mean.uniform_(-0.5, 0.5)
+            m.running_var.uniform_(0.5, 2.0)
+    x = torch.rand(2, 9, 64, 96)
+    with torch.no_grad():
+        stacks = x.reshape(6, 3, 64, 96)  # (B*S, k, H, W)
+        feats = model.encode_stacks(stacks)  # (6, 192, 2, 3)
+        assert feats.shape == (6, 192, 2, 3)
+        alone = torch.cat([model.encode_stacks(s[None]) for s in stacks])
+        torch.testing.assert_close(feats, alone, atol=1e-5, rtol=1e-4)
+        head_in = feats.view(2, 3, 192, 2, 3).transpose(1, 2)  # (B, F, S, h, w)
+        torch.testing.assert_close(model.head_forward(head_in), model(x))
+        with pytest.raises(ValueError):
+            model.encode_stacks(x)  # 9 channels are not a stack of 3
+        with pytest.raises(ValueError):
+            model.head_forward(head_in[:, :, :2])  # 2 stacks, the head takes 3
