@@ -24,7 +24,7 @@ task_tennis() {
   echo "==> [tennis] inference with $N process(es): data/tennis/test -> $out"
   "$PY" tools/inference.py "$cfg" "$ckpt" data/tennis/test --out-dir "$out" --nproc "$N"
   echo "==> [tennis] evaluate"
-  "$PY" tools/evaluate_tracking.py data/tennis/test "$out" --tol 8
+  "$PY" tools/ball_tracking/evaluate.py data/tennis/test "$out" --tol 8
 }
 
 task_ball_action() {
@@ -36,10 +36,10 @@ task_ball_action() {
   local ckpt out=work_dirs/ball_action
   ckpt="$(last_ckpt work_dirs/ball_action)"
   echo "==> [ball_action] inference (flip TTA): data/soccer/$game -> $out/raw_scores"
-  "$PY" tools/inference_spotting.py "$cfg" "$ckpt" data/soccer --games "$game" \
+  "$PY" tools/ball_action/inference.py "$cfg" "$ckpt" data/soccer --games "$game" \
       --out-dir "$out/raw_scores" --flip-tta --nproc "$N"
   echo "==> [ball_action] submission: $out/submission (+ results_spotting.zip, timelines)"
-  "$PY" tools/postprocess/spotting_submission.py "$out/raw_scores" --out-dir "$out/submission" \
+  "$PY" tools/ball_action/submission.py "$out/raw_scores" --out-dir "$out/submission" \
       --config "$cfg" --plot-dir "$out/timelines"
   echo "==> [ball_action] evaluate (mAP@1)"
   "$PY" tools/evaluate_spotting.py "data/soccer/$game" "$out/submission/$game" --metric at1
@@ -77,7 +77,7 @@ task_recognition() {
   echo "==> [recognition] ensemble + detector fusion -> $res/final.csv"
   local labels=()
   [ -f "$root/test_labels.csv" ] && labels=(--labels "$root/test_labels.csv")
-  "$PY" tools/postprocess/ensemble.py --results "$res/model1.pkl" "$res/model2.pkl" \
+  "$PY" tools/recognition/ensemble.py --results "$res/model1.pkl" "$res/model2.pkl" \
     --weights 0.5 0.5 --test-list "$root/lists/test_list_rawframes.txt" \
     --classes "$root/classes.txt" --sample-submission "$root/sample_submission.csv" \
     --det-results "$res/det_results.pkl" --det-ann "$root/lists/test_detect.json" \
@@ -95,7 +95,7 @@ task_transformer_spotting() {
   mapfile -t games < <("$PY" -c "from mmengine.config import Config
 print('\n'.join(Config.fromfile('$cfg').test_games))")
   echo "==> [transformer_spotting] inference on ${#games[@]} test game(s) -> $out"
-  "$PY" tools/inference_transformer_spotting.py "$cfg" "$ckpt" data/soccer_v2 --games "${games[@]}" \
+  "$PY" tools/transformer_spotting/inference.py "$cfg" "$ckpt" data/soccer_v2 --games "${games[@]}" \
     --out-dir "$out" --zip "$out/results_spotting.zip" --nproc "$N"
 }
 

@@ -92,13 +92,13 @@ task_transformer_spotting() {
   echo "==> [transformer_spotting] variant 2/3: fine-tuning after SSL"
   train_cfg "$base.py" "$wd/ssl_finetune" --cfg-options "model.pretrained_spatial=$ssl"
   echo "==> [transformer_spotting] teacher features (mmaction2 X3D-S, random weights) + PCA-128"
-  "$PY" tools/extract_features.py mmaction::recognition/x3d/x3d_s_13x6x1_facebook-kinetics400-rgb.py \
+  "$PY" tools/transformer_spotting/extract_features.py mmaction::recognition/x3d/x3d_s_13x6x1_facebook-kinetics400-rgb.py \
     "$root" --out-dir "$feats/x3d_s_random" --input-size 64 64 --clip-len 13 --clip-step 6 \
     --batch-size 16 --skip-existing
   local train_games=()
   mapfile -t train_games < <("$PY" -c "from mmengine.config import Config
 print('\n'.join(Config.fromfile('$base.py').train_games))")
-  "$PY" tools/pca_features.py "$feats/x3d_s_random" --out-dir "$feats/pca128" --dim 128 --rescale \
+  "$PY" tools/transformer_spotting/pca_features.py "$feats/x3d_s_random" --out-dir "$feats/pca128" --dim 128 --rescale \
     --fit-games "${train_games[@]}"
   echo "==> [transformer_spotting] stage 2: distillation (from the SSL spatial ViT)"
   train_cfg "${base}_stage2-distill.py" "$wd/distill" --cfg-options "model.pretrained_spatial=$ssl"

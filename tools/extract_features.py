@@ -1,15 +1,11 @@
-"""Teacher features for COMEDIAN-style distillation: one 3D-CNN embedding per timestep.
+"""Deprecated path, kept for existing scripts; the tool moved:
 
-    python tools/extract_features.py TEACHER_CONFIG [TEACHER_CHECKPOINT] DATA_ROOT --out-dir DIR
-        [--fps 2] [--clip-len 16] [--clip-step 1] [--input-size W H | --short-side 224]
-        [--batch-size 8] [--chunk-frames 64] [--device cpu] [--games GAME ...]
-        [--label-file Labels-v2.json] [--skip-existing]
-
-See :mod:`mmsport.apis.features.extract_features`.
+    tools/transformer_spotting/extract_features.py (same arguments)
 """
 import sys
 
 from mmsport.apis.features.extract_features import main
 
 if __name__ == '__main__':
+    print('note: moved to tools/transformer_spotting/extract_features.py', file=sys.stderr)
     sys.exit(main())

@@ -1,45 +1,29 @@
-"""Inference entry point for every mmsport task, chosen by the config's model.
+"""Inference for every mmsport task: the config's model picks the task's command line.
 
-Every task runs through its inferencer (``mmsport.apis.MMSportInferencer`` picks it
-from the config; in Python: ``MMSportInferencer(cfg, ckpt)(inputs, out_dir=...)``):
+    python tools/inference.py CONFIG CHECKPOINT INPUT [INPUT ...] --out-dir DIR [task options]
 
-* a ball-tracking model (below);
-* a ball-action spotting model: ``tools/inference_spotting.py`` (a raw match
-  video or a SoccerNet root -> spots JSON/CSV, raw scores);
-* a transformer action spotter (ViViTSpotter): ``tools/inference_transformer_spotting.py``
-  (a raw match video or a SoccerNet root -> spots JSON/CSV, raw scores, submission);
-* a re-identification model: ``tools/reid/match_crops.py`` (a folder of crops
-  matched against a saved gallery: ``--gallery fold0/gallery.npz``);
-* an action recognizer: ``tools/recognition/classify_video.py`` (raw videos -> class
-  scores JSON, optionally fused with a detector).
+Each task's inference runs through its inferencer (in Python:
+``mmsport.apis.MMSportInferencer(cfg, ckpt)(inputs, out_dir=...)``); the options are
+those of the task's own command line (``--help`` after the config shows them):
 
-Ball-tracking inference on raw videos or tennis clip folders:
-
-    python tools/inference.py CONFIG CHECKPOINT INPUT [INPUT ...] --out-dir DIR
-        [--nproc N] [--vis] [--device cpu|cuda] [--batch-size 16]
-
-INPUT is a video file (mp4/mkv/..., any length and resolution), one clip folder
-(0000.jpg, ...), or a root of any ball-tracking layout (docs/formats.md: the
-seed's game*/clip*, TrackNet's game*/Clip*, the Shuttlecock Trajectory
-Dataset's match*/video, a folder of videos with or without <stem>.csv labels).
-Writes one CSV per video/clip with columns ``frame,code,x,y`` at the source
-resolution (x, y empty when code is 0): ``DIR/<clip key>.csv``, e.g.
-``DIR/<video stem>.csv``, ``DIR/game<G>/clip<C>.csv``, ``DIR/match<M>/<rally>.csv``.
-Frames stream through the model (each decoded once, also with ``--vis``; memory
-stays flat as videos get longer); the logic is ``mmsport.apis.BallTrackingInferencer``. ``--vis``
-also writes ``<name>_heatmap.mp4`` and ``<name>_track.mp4`` (ball, trajectory
-tail, running SiBaTrAcc when labels exist).
-
-A bad video or clip is reported and skipped; every output is written
-atomically, so nothing already written is lost. Exit status is 1 if any input
-failed.
+* ball tracking (BallHeatmapTracker): ``tools/ball_tracking/inference.py`` (videos,
+  clip folders or dataset roots of any layout -> ``frame,code,x,y`` CSVs, overlays);
+* ball action spotting (SlowFusionStacker, EarlyFusion2D): ``tools/ball_action/inference.py``
+  (a match video or a SoccerNet root -> raw scores, spots JSON/CSV);
+* transformer action spotting (ViViTSpotter): ``tools/transformer_spotting/inference.py``
+  (a match video or a SoccerNet root -> raw scores, spots, submission);
+* re-identification (ArcFaceTripletReID): ``tools/reid/inference.py`` (crops matched
+  against a saved gallery: ``--gallery fold0/gallery.npz``);
+* action recognition (Recognizer2D/3D): ``tools/recognition/inference.py`` (raw videos ->
+  class scores JSON, optionally fused with a detector).
 """
-import argparse
+import importlib
 import os
 import sys
 
 # the command line of each task (a config's task: mmsport.apis.inferencers.task_of)
 TASK_COMMANDS = {
+    'ball_tracking': 'mmsport.apis.ball_tracking_inference',
     'ball_action_spotting': 'mmsport.apis.spotting_inference',
     'transformer_spotting': 'mmsport.apis.transformer_spotting_inference',
     'reid': 'mmsport.apis.reid_matching',
@@ -47,63 +31,21 @@ TASK_COMMANDS = {
 }
 
 
-def parse_args(argv=None):
-    p = argparse.ArgumentParser(description='mmsport ball-tracking inference')
-    p.add_argument('config')
-    p.add_argument('checkpoint')
-    p.add_argument('inputs', nargs='+', help='videos, clip folders or dataset roots')
-    p.add_argument('--out-dir', required=True)
-    p.add_argument('--nproc', type=int, default=1, help='worker processes')
-    p.add_argument('--device', default='cpu')
-    p.add_argument('--batch-size', type=int, default=16)
-    p.add_argument('--vis', action='store_true', help='also write overlay videos')
-    p.add_argument('--tail', type=int, default=8, help='trajectory tail length (frames)')
-    p.add_argument('--no-postprocess', action='store_true',
-                   help='write raw per-frame decodes (no gap filling / outlier rejection)')
-    return p.parse_args(argv)
-
-
-def _delegate(argv):
-    """Run the task's own command line when the config is not a ball-tracking one; None otherwise."""
+def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if not argv or argv[0].startswith('-') or not os.path.isfile(argv[0]):
-        return None
-    import importlib
-
-    from mmsport.apis.inferencers import task_of
-    command = TASK_COMMANDS.get(task_of(argv[0]))
-    return None if command is None else importlib.import_module(command).main(argv)
-
-
-def main(argv=None):
-    delegated = _delegate(argv)
-    if delegated is not None:
-        return delegated
-    args = parse_args(argv)
-    from mmengine.logging import MMLogger
-
-    from mmsport.apis.inferencers.ball_tracking_batch import track_many
-    logger = MMLogger.get_instance('mmsport-inference', log_level='INFO')
-    failures, n_done = [], 0
-    for res in track_many(args.config, args.checkpoint, args.inputs, args.out_dir, args.nproc,
-                          args.device, args.batch_size, args.vis, args.tail,
-                          not args.no_postprocess, log=logger.info):
-        n_done += 1  # one line per finished clip is the progress report
-        if res['error']:
-            failures.append((res['source'], res['error']))
-            logger.error(f"[{n_done}] FAILED {res['source']}: {res['error']}")
-        else:
-            fps = res['frames'] / max(res['seconds'], 1e-9)
-            logger.info(f"[{n_done}] {res['source']}: {res['frames']} frames in "
-                        f"{res['seconds']:.1f}s ({fps:.1f} fps)")
-    if not n_done:
-        logger.error(f'no videos or clips found in {args.inputs}')
-        return 1
-    logger.info(f'done: {n_done - len(failures)} ok, {len(failures)} failed; '
-                f'outputs in {args.out_dir}')
-    for src, err in failures:
-        logger.error(f'  {src}: {err}')
-    return 1 if failures else 0
+    if not argv or argv[0] in ('-h', '--help'):
+        print(__doc__)
+        return 0 if argv else 2
+    if not os.path.isfile(argv[0]):
+        print(f'error: {argv[0]}: no such config file', file=sys.stderr)
+        return 2
+    from mmsport.apis.inferencers import TASK_INFERENCERS, task_of
+    task = task_of(argv[0])
+    if task is None:
+        print(f'error: {argv[0]}: its model is none of {", ".join(sorted(TASK_INFERENCERS))}',
+              file=sys.stderr)
+        return 2
+    return importlib.import_module(TASK_COMMANDS[task]).main(argv)
 
 
 if __name__ == '__main__':

@@ -1,15 +1,11 @@
-"""Ball-action spotting inference on a raw match video or a SoccerNet data root.
+"""Deprecated path, kept for existing scripts; the tool moved:
 
-    python tools/inference_spotting.py CONFIG CHECKPOINT VIDEO_OR_DATA_ROOT --out-dir DIR
-        [--flip-tta] [--folds CKPT ...] [--device cpu|cuda] [--batch-size 16]
-        [--stride 1] [--input-size W H] [--sigma 3 --height 0.2 --distance 15]
-        [--label-file Labels-ball.json] [--skip-existing] [--plot] [--nproc N]
-
-See :mod:`mmsport.apis.spotting_inference`.
+    tools/ball_action/inference.py (same arguments)
 """
 import sys
 
 from mmsport.apis.spotting_inference import main
 
 if __name__ == '__main__':
+    print('note: this tool moved to tools/ball_action/inference.py', file=sys.stderr)
     sys.exit(main())

@@ -1,14 +1,11 @@
-"""Transformer action spotting (ViViTSpotter) on a raw match video or a SoccerNet root.
+"""Deprecated path, kept for existing scripts; the tool moved:
 
-    python tools/inference_transformer_spotting.py CONFIG CHECKPOINT VIDEO_OR_DATA_ROOT
-        --out-dir DIR [--games GAME ...] [--label-file Labels-v2.json] [--device cpu]
-        [--zip DIR/submission.zip] [--skip-existing] [--nproc N]
-
-See :mod:`mmsport.apis.transformer_spotting_inference`.
+    tools/transformer_spotting/inference.py (same arguments)
 """
 import sys
 
 from mmsport.apis.transformer_spotting_inference import main
 
 if __name__ == '__main__':
+    print('note: this tool moved to tools/transformer_spotting/inference.py', file=sys.stderr)
     sys.exit(main())

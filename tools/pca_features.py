@@ -1,13 +1,11 @@
-"""PCA of per-timestep teacher features (COMEDIAN distillation targets), same layout out.
+"""Deprecated path, kept for existing scripts; the tool moved:
 
-    python tools/pca_features.py FEATURE_DIR --out-dir DIR [--dim 512] [--fit-games GAME ...]
-        [--max-fit-rows 200000] [--whiten | --rescale] [--seed 0] [--load-pca PCA_NPZ]
-
-See :mod:`mmsport.apis.features.pca`.
+    tools/transformer_spotting/pca_features.py (same arguments)
 """
 import sys
 
 from mmsport.apis.features.pca import main
 
 if __name__ == '__main__':
+    print('note: this tool moved to tools/transformer_spotting/pca_features.py', file=sys.stderr)
     sys.exit(main())

@@ -1,13 +1,11 @@
-"""Game-level K-fold cross-validation: train every fold, save out-of-fold predictions.
+"""Deprecated path, kept for existing scripts; the tool moved:
 
-    python tools/train_cv.py CONFIG --folds 7 [--work-dir DIR] [--gpus N] [--flip-tta]
-        [--cfg-options k=v ...]
-
-See :mod:`mmsport.apis.cross_validation.spotting_cv`.
+    tools/ball_action/train_cv.py (same arguments)
 """
 import sys
 
 from mmsport.apis.cross_validation.spotting_cv import main
 
 if __name__ == '__main__':
+    print('note: this tool moved to tools/ball_action/train_cv.py', file=sys.stderr)
     sys.exit(main())

@@ -1,5 +1,5 @@
 # Stage 1 (basic training) of the BAS-2023 winner: 7-fold game-level CV in the seed
-# (tools/train_cv.py), batch 4, 6000 samples an epoch, 36 epochs, EMA 0.999.
+# (tools/ball_action/train_cv.py), batch 4, 6000 samples an epoch, 36 epochs, EMA 0.999.
 _base_ = [
     '../_base_/models/slow_fusion_stacker.py',
     '../_base_/datasets/soccernet_ball.py',

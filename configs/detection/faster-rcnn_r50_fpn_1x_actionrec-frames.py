@@ -1,6 +1,6 @@
 # Model 3 of the seed: mmdet's Faster R-CNN R50-FPN trained on annotated video frames
 # (COCO json from tools/data/recognition/preprocess.py); its detections of task objects
-# feed the fusion step of tools/postprocess/ensemble.py.
+# feed the fusion step of tools/recognition/ensemble.py.
 # Under default_scope='mmsport' every mmdet part is wrapped with _scope_='mmdet'
 # (docs/architecture.md rule 3): model, datasets (their pipelines build inside that scope),
 # metric, batch sampler, visualiser and its hook.

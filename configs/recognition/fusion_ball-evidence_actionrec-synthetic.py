@@ -1,4 +1,4 @@
-# Detector fusion for the synthetic action-recognition set (tools/postprocess/ensemble.py
+# Detector fusion for the synthetic action-recognition set (tools/recognition/ensemble.py
 # --fusion-config): 'stand_with_ball' is 'stand' plus a ball, so the detector's ball score
 # (max over each video's sampled frames) decides between the two. A rule, not a learned
 # combiner: the rule is the class definition, and a combiner fitted on a few validation

@@ -1,6 +1,6 @@
 # Stage 2 (distillation) on the synthetic set, 6 epochs: frames in, PCA-128 teacher features out
-# (tools/extract_features.py with mmaction2's X3D-S, random weights: no checkpoint can be
-# downloaded here; then tools/pca_features.py --dim 128 --rescale: X3D-S has 432 channels, fewer
+# (tools/transformer_spotting/extract_features.py with mmaction2's X3D-S, random weights: no checkpoint can be
+# downloaded here; then tools/transformer_spotting/pca_features.py --dim 128 --rescale: X3D-S has 432 channels, fewer
 # than the real config's 512 components, and its random-weight features are tiny (total variance
 # ~6e-4), so they are scaled to a mean square of 1 per component. --whiten was tried first: it
 # gives the noise-like tail components as much weight as the strong ones and the distillation

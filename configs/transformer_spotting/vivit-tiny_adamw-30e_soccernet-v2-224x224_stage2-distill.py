@@ -1,6 +1,6 @@
 # Stage 2: knowledge distillation into the spatio-temporal transformer. Inputs are the
-# frames; targets are teacher features (tools/extract_features.py with an mmaction2 3D CNN,
-# then tools/pca_features.py to 512 dims) at every timestep, regressed at masked (25%, tubes
+# frames; targets are teacher features (tools/transformer_spotting/extract_features.py with an mmaction2 3D CNN,
+# then tools/transformer_spotting/pca_features.py to 512 dims) at every timestep, regressed at masked (25%, tubes
 # of 2, mask token) and unmasked timesteps alike. No action labels are used.
 # Set the SSL checkpoint: --cfg-options model.pretrained_spatial=work_dirs/.../epoch_100.pth
 _base_ = ['./vivit-tiny_adamw-30e_soccernet-v2-224x224_base.py']

@@ -1,6 +1,6 @@
 """Classify raw videos with a trained TSM recognizer, optionally fused with a detector.
 
-    python tools/recognition/classify_video.py CONFIG CHECKPOINT VIDEO [VIDEO ...] --out-dir DIR
+    python tools/recognition/inference.py CONFIG CHECKPOINT VIDEO [VIDEO ...] --out-dir DIR
         [--det-config CFG --det-checkpoint CKPT --fusion-config FUSION_CFG --det-every 4]
         [--classes classes.txt] [--device cpu]
 
@@ -10,7 +10,7 @@ recognizer samples or the detector needs is decoded once (decord, forward, in ch
 With a detector, every ``--det-every``-th frame is run through it, the per-category
 maximum score is the video's evidence, and the fusion rules of
 ``--fusion-config`` (e.g. configs/recognition/fusion_ball-evidence_actionrec-synthetic.py)
-adjust the class scores, as ``tools/postprocess/ensemble.py`` does for a test set.
+adjust the class scores, as ``tools/recognition/ensemble.py`` does for a test set.
 
 The work is done by :class:`mmsport.apis.RecognitionInferencer`.
 Writes ``DIR/<stem>.json`` per video (``label``, ``scores`` per class, and with a

@@ -1,6 +1,6 @@
 """Embed a folder of player crops and match it against a saved gallery.
 
-    python tools/reid/match_crops.py CONFIG CHECKPOINT CROPS [CROPS ...] --gallery GALLERY.npz
+    python tools/reid/inference.py CONFIG CHECKPOINT CROPS [CROPS ...] --gallery GALLERY.npz
         --out-dir DIR [--threshold T] [--batch-size 64] [--device cpu]
 
 (also reachable as ``tools/inference.py CONFIG CHECKPOINT CROPS ... --gallery ...`` for
@@ -9,7 +9,8 @@ recursively). GALLERY is a ``fold<k>/gallery.npz`` written by
 ``tools/reid/inference_cv.py`` (identity centroids and the fold's tuned
 threshold; ``--threshold`` overrides it). Writes ``DIR/matches.csv`` with
 ``path,label_id,similarity`` (``label_id`` -1 = unknown player), atomically.
-The work is done by :class:`mmsport.apis.ReIDInferencer`. An unreadable crop stops with an error naming the file before anything is written.
+The work is done by :class:`mmsport.apis.ReIDInferencer`. An unreadable crop stops
+with an error naming the file before anything is written.
 """
 import argparse
 import sys

@@ -1,6 +1,6 @@
 """Ball-action spotting inference on a raw match video or a SoccerNet data root.
 
-    python tools/inference_spotting.py CONFIG CHECKPOINT VIDEO_OR_DATA_ROOT --out-dir DIR
+    python tools/ball_action/inference.py CONFIG CHECKPOINT VIDEO_OR_DATA_ROOT --out-dir DIR
         [--flip-tta] [--folds CKPT ...] [--device cpu|cuda] [--batch-size 16]
         [--stride 1] [--input-size W H] [--sigma 3 --height 0.2 --distance 15]
         [--label-file Labels-ball.json] [--skip-existing] [--plot] [--nproc N]
@@ -12,7 +12,7 @@ plus ``DIR/<stem>_timeline.png`` with ``--plot``.
 
 A data root (``<league>/<season>/<game>/{1_720p.mkv, 2_720p.mkv}``, labels
 optional) gives ``DIR/<game>/<half>_raw_scores.npz`` for every game-half, the
-input of ``tools/postprocess/spotting_submission.py``; ``--nproc N`` scores the
+input of ``tools/ball_action/submission.py``; ``--nproc N`` scores the
 game-halves in N processes. A corrupt or missing
 video is reported and skipped; the exit status is 1 if any failed.
 

@@ -1,6 +1,6 @@
 """Transformer action spotting (ViViTSpotter) on a raw match video or a SoccerNet root.
 
-    python tools/inference_transformer_spotting.py CONFIG CHECKPOINT VIDEO_OR_DATA_ROOT
+    python tools/transformer_spotting/inference.py CONFIG CHECKPOINT VIDEO_OR_DATA_ROOT
         --out-dir DIR [--games GAME ...] [--label-file Labels-v2.json] [--device cpu]
         [--zip DIR/submission.zip] [--skip-existing] [--nproc N]
 
@@ -15,7 +15,7 @@ settings from the config's test dataset / evaluator, or a top-level ``inference=
   ``DIR/<stem>_spots.csv`` (``time_s,label,confidence``).
 * A data root (``<league>/<season>/<game>/{1_*.mkv, 2_*.mkv}``; games listed by
   ``--games`` or holding ``--label-file``) gives ``DIR/raw/<game>/<half>_raw_scores.npz``
-  (input of ``tools/postprocess/respot.py``) and ``DIR/<game>/results_spotting.json``;
+  (input of ``tools/transformer_spotting/respot.py``) and ``DIR/<game>/results_spotting.json``;
   ``--zip`` packs them in the submission layout. When the games have labels, tight and
   loose average-mAP are printed; the last stdout line is JSON. ``--nproc N`` scores
   the games in N processes (each with its own model copy and 1/N of the CPU threads).

@@ -69,7 +69,7 @@ def load_oof_scores(oof_dirs: Union[str, Sequence[str]], game: str, half: int,
     """Max-class OOF scores (n_frames,) of one game-half.
 
     Reads ``<dir>/<game>/<half>_raw_scores.npz`` as written by
-    ``tools/inference_spotting.py`` and ``tools/train_cv.py`` (``scores`` (T, C)),
+    ``tools/ball_action/inference.py`` and ``tools/ball_action/train_cv.py`` (``scores`` (T, C)),
     or the seed's ``<dir>/<game>/<half>_raw_predictions.npz`` (``frame_indexes``
     (N,) and ``raw_predictions`` (N, C)). The first of ``oof_dirs`` holding a
     file is used (one folder per CV fold is fine). Frames without a prediction

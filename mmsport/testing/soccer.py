@@ -21,7 +21,7 @@ def write_random_features(data_root: str, out_root: str, dim: int, fps: float = 
     """Random (N, dim) float32 features for every half of a set (N from its videos).
 
     Written as ``<out_root>/features/<game>/<half>_features.npy``, the layout of
-    ``tools/extract_features.py``; returns that folder (a ``feature_dir``).
+    ``tools/transformer_spotting/extract_features.py``; returns that folder (a ``feature_dir``).
     """
     import os
 

@@ -364,7 +364,7 @@ def test_config_builds_runner_dataloader(root):
 
 
 def test_oof_reads_streamer_raw_scores(tmp_path):
-    """OOF folders written by tools/inference_spotting.py / tools/train_cv.py are read."""
+    """OOF folders written by tools/ball_action/inference.py / tools/ball_action/train_cv.py are read."""
     from mmsport.apis.spotting import raw_scores_path, save_raw_scores
     from mmsport.datasets.soccernet_ball_dataset import load_oof_scores
     scores = np.zeros((50, 2), np.float32)

@@ -1,4 +1,4 @@
-"""mmsport.apis.recognition_inference (tools/recognition/classify_video.py): every frame
+"""mmsport.apis.recognition_inference (tools/recognition/inference.py): every frame
 decoded once, the same scores as mmaction's own video path (DecordInit / DecordDecode)."""
 import glob
 import os

@@ -9,7 +9,7 @@ import numpy as np
 from mmsport.datasets.tennis_io import read_labels_csv
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TOOL = os.path.join(REPO, 'tools', 'evaluate_tracking.py')
+TOOL = os.path.join(REPO, 'tools', 'ball_tracking', 'evaluate.py')
 
 
 def _write_pred(path, track):

@@ -1,6 +1,6 @@
 """The recognition flow end to end on tiny data, as train.sh / inference.sh run it:
 tools/train.py for a TSM classifier and the Faster R-CNN detector, tools/test.py --dump,
-tools/postprocess/ensemble.py with detector fusion, tools/inference.py on a raw video."""
+tools/recognition/ensemble.py with detector fusion, tools/inference.py on a raw video."""
 import csv
 import json
 import os
@@ -78,7 +78,7 @@ def test_dump_ensemble_fusion_and_single_video(trained):
                       str(d / f'{name}_test'))
         assert r.returncode == 0 and os.path.isfile(dumps[name]), log[-3000:]
     out = str(d / 'results' / 'final.csv')
-    r, log = _run('tools/postprocess/ensemble.py', '--results', dumps['cls'], dumps['cls'],
+    r, log = _run('tools/recognition/ensemble.py', '--results', dumps['cls'], dumps['cls'],
                   '--weights', '0.7', '0.3', '--test-list',
                   os.path.join(root, 'lists', 'test_list_rawframes.txt'),
                   '--classes', os.path.join(root, 'classes.txt'),

@@ -1,4 +1,4 @@
-"""tools/postprocess/respot.py: raw scores -> (soft-)NMS -> results_spotting.json -> mAP."""
+"""tools/transformer_spotting/respot.py: raw scores -> (soft-)NMS -> results_spotting.json -> mAP."""
 import argparse
 import json
 import os

@@ -1,4 +1,4 @@
-"""tools/inference_spotting.py, tools/postprocess/spotting_submission.py and the timeline plot."""
+"""tools/ball_action/inference.py, tools/ball_action/submission.py and the timeline plot."""
 import csv
 import os
 import shutil

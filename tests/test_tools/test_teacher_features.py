@@ -1,4 +1,4 @@
-"""tools/extract_features.py (streamed teacher features) and tools/pca_features.py."""
+"""tools/transformer_spotting/extract_features.py (streamed teacher features) and tools/transformer_spotting/pca_features.py."""
 import glob
 import logging
 import math

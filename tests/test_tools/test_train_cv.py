@@ -1,4 +1,4 @@
-"""tools/train_cv.py: every fold trains, out-of-fold scores land where oof_dir reads them."""
+"""tools/ball_action/train_cv.py: every fold trains, out-of-fold scores land where oof_dir reads them."""
 import json
 import os
 import subprocess
@@ -27,7 +27,7 @@ def test_two_fold_cv_writes_oof_and_scores_it(tmp_path):
             'train_dataloader.persistent_workers=False', 'val_dataloader.num_workers=0',
             'val_dataloader.persistent_workers=False', 'train_cfg.max_epochs=1',
             'train_cfg.val_interval=1', 'param_scheduler=[]', 'custom_hooks=[]']
-    r = subprocess.run([sys.executable, 'tools/train_cv.py', CFG, '--folds', '2', '--work-dir',
+    r = subprocess.run([sys.executable, 'tools/ball_action/train_cv.py', CFG, '--folds', '2', '--work-dir',
                         work, '--cfg-options', *opts], cwd=REPO, capture_output=True, text=True,
                        env=dict(os.environ, PYTHONPATH=REPO, OMP_NUM_THREADS='1'), timeout=900)
     log = r.stdout + r.stderr

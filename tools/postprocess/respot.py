@@ -1,17 +1,11 @@
-"""Re-apply spotting post-processing to saved raw scores (no model), and re-evaluate.
+"""Deprecated path, kept for existing scripts; the tool moved:
 
-    python tools/postprocess/respot.py RAW_DIR --out-dir DIR
-        [--method soft_nms|nms|peaks] [--window 20] [--threshold 0.001] [--min-weight 0.0]
-        [--max-per-class N] [--sigma 3 --height 0.2 --distance 15]
-        [--fps 2] [--classes ...]
-        [--labels-root ROOT --label-file Labels-v2.json --metric tight|loose|at1..at5
-         [--games GAME ...]]
-
-See :mod:`mmsport.apis.postprocess.respot`.
+    tools/transformer_spotting/respot.py (same arguments)
 """
 import sys
 
 from mmsport.apis.postprocess.respot import main
 
 if __name__ == '__main__':
+    print('note: this tool moved to tools/transformer_spotting/respot.py', file=sys.stderr)
     sys.exit(main())

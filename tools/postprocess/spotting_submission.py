@@ -1,15 +1,11 @@
-"""Raw per-frame spotting scores -> SoccerNet ``results_spotting.json`` files + zip.
+"""Deprecated path, kept for existing scripts; the tool moved:
 
-    python tools/postprocess/spotting_submission.py RAW_DIR [RAW_DIR ...] --out-dir OUT
-        [--config CFG] [--classes PASS DRIVE] [--fps 25]
-        [--sigma 3 --height 0.2 --distance 15]
-        [--labels-root ROOT --label-file Labels-ball.json] [--plot-dir DIR] [--zip PATH]
-
-See :mod:`mmsport.apis.postprocess.spotting_submission`.
+    tools/ball_action/submission.py (same arguments)
 """
 import sys
 
 from mmsport.apis.postprocess.spotting_submission import main
 
 if __name__ == '__main__':
+    print('note: this tool moved to tools/ball_action/submission.py', file=sys.stderr)
     sys.exit(main())

@@ -1,14 +1,11 @@
-"""Classify raw videos with a trained TSM recognizer, optionally fused with a detector.
+"""Deprecated path, kept for existing scripts; the tool moved:
 
-    python tools/recognition/classify_video.py CONFIG CHECKPOINT VIDEO [VIDEO ...] --out-dir DIR
-        [--det-config CFG --det-checkpoint CKPT --fusion-config FUSION_CFG --det-every 4]
-        [--classes classes.txt] [--device cpu]
-
-See :mod:`mmsport.apis.recognition_inference` for the decoding, fusion and outputs.
+    tools/recognition/inference.py (same arguments)
 """
 import sys
 
 from mmsport.apis.recognition_inference import main
 
 if __name__ == '__main__':
+    print('note: this tool moved to tools/recognition/inference.py', file=sys.stderr)
     sys.exit(main())

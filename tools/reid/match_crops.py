@@ -1,13 +1,11 @@
-"""Embed a folder of player crops and match it against a saved gallery.
+"""Deprecated path, kept for existing scripts; the tool moved:
 
-    python tools/reid/match_crops.py CONFIG CHECKPOINT CROPS [CROPS ...] --gallery GALLERY.npz
-        --out-dir DIR [--threshold T] [--batch-size 64] [--device cpu]
-
-See :mod:`mmsport.apis.reid_matching` for the inputs and ``matches.csv``.
+    tools/reid/inference.py (same arguments)
 """
 import sys
 
 from mmsport.apis.reid_matching import main
 
 if __name__ == '__main__':
+    print('note: this tool moved to tools/reid/inference.py', file=sys.stderr)
     sys.exit(main())

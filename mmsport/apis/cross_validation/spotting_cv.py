@@ -1,6 +1,6 @@
 """Game-level K-fold cross-validation: train every fold, save out-of-fold predictions.
 
-    python tools/train_cv.py CONFIG --folds 7 [--work-dir DIR] [--gpus N] [--flip-tta]
+    python tools/ball_action/train_cv.py CONFIG --folds 7 [--work-dir DIR] [--gpus N] [--flip-tta]
         [--cfg-options k=v ...]
 
 The games are the config's ``train_dataloader.dataset.games`` plus
@@ -9,7 +9,7 @@ under the training ``data_root`` holding the label file. Fold k holds out
 games k, k+K, k+2K, ... of the sorted list. For each fold a config with
 train games = the others and val games = the held-out ones is written to
 ``DIR/fold<k>/config.py`` and trained with tools/train.py (tools/dist_train.sh
-with ``--gpus N > 1``); tools/inference_spotting.py then scores the held-out
+with ``--gpus N > 1``); tools/ball_action/inference.py then scores the held-out
 games into ``DIR/oof/<game>/<half>_raw_scores.npz``, the folder the transfer
 stage's ``train_dataloader.dataset.oof_dir`` reads. Finally the out-of-fold
 predictions of all games are turned into a submission (``DIR/oof_submission``)
@@ -101,7 +101,7 @@ def main(argv=None):
                 return rc
         with open(osp.join(fdir, 'last_checkpoint')) as f:
             ckpt = f.read().strip()
-        cmd = [py, 'tools/inference_spotting.py', cfg_path, ckpt, data_root, '--games', *held,
+        cmd = [py, 'tools/ball_action/inference.py', cfg_path, ckpt, data_root, '--games', *held,
                '--out-dir', oof, '--skip-existing']
         rc = _run(cmd + (['--flip-tta'] if args.flip_tta else []))
         if rc:
@@ -109,7 +109,7 @@ def main(argv=None):
             return rc
     sub = osp.join(work, 'oof_submission')
     ev = cfg.val_evaluator
-    rc = _run([py, 'tools/postprocess/spotting_submission.py', oof, '--out-dir', sub,
+    rc = _run([py, 'tools/ball_action/submission.py', oof, '--out-dir', sub,
                '--config', args.config])
     if rc == 0:
         rc = _run([py, 'tools/evaluate_spotting.py', data_root, sub, '--label-file',

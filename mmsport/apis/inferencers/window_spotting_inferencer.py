@@ -11,7 +11,7 @@ meta), ``<stem>_spots.json`` (SoccerNet predictions, half 1), ``<stem>_spots.csv
 (``frame,time_s,label,confidence``) and with ``plot=True`` ``<stem>_timeline.png``.
 A data root (``<league>/<season>/<game>/{1_720p.mkv, 2_720p.mkv}``) gives one
 ``<out_dir>/<game>/<half>_raw_scores.npz`` per game-half (one work item each),
-the input of ``tools/postprocess/spotting_submission.py``.
+the input of ``tools/ball_action/submission.py``.
 
 Every half is decoded once; the checkpoint and the ``folds`` checkpoints (same
 config) score the same windows and are averaged; ``flip_tta`` also averages

@@ -1,6 +1,6 @@
 """Re-apply spotting post-processing to saved raw scores (no model), and re-evaluate.
 
-    python tools/postprocess/respot.py RAW_DIR --out-dir DIR
+    python tools/transformer_spotting/respot.py RAW_DIR --out-dir DIR
         [--method soft_nms|nms|peaks] [--window 20] [--threshold 0.001] [--min-weight 0.0]
         [--max-per-class N] [--sigma 3 --height 0.2 --distance 15]
         [--fps 2] [--classes ...]
@@ -8,7 +8,7 @@
          [--games GAME ...]]
 
 RAW_DIR holds ``<game>/<half>_raw_scores.npz`` (``mmsport.apis.spotting.raw_scores_path``,
-read with ``load_raw_scores``; ``tools/inference_spotting.py`` writes them). Every
+read with ``load_raw_scores``; ``tools/ball_action/inference.py`` writes them). Every
 game needs halves 1 and 2. Per half, the (T, C) scores are post-processed with
 
 * ``soft_nms``: linear soft-NMS (``--window`` timesteps, ``--threshold``, ``--min-weight``),

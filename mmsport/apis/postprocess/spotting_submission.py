@@ -1,12 +1,12 @@
 """Raw per-frame spotting scores -> SoccerNet ``results_spotting.json`` files + zip.
 
-    python tools/postprocess/spotting_submission.py RAW_DIR [RAW_DIR ...] --out-dir OUT
+    python tools/ball_action/submission.py RAW_DIR [RAW_DIR ...] --out-dir OUT
         [--config CFG] [--classes PASS DRIVE] [--fps 25]
         [--sigma 3 --height 0.2 --distance 15]
         [--labels-root ROOT --label-file Labels-ball.json] [--plot-dir DIR] [--zip PATH]
 
 Each RAW_DIR holds ``<game>/<half>_raw_scores.npz`` files (written by
-``tools/inference_spotting.py`` on a data root, one RAW_DIR per fold/TTA run):
+``tools/ball_action/inference.py`` on a data root, one RAW_DIR per fold/TTA run):
 the scores of a game-half are averaged over every RAW_DIR that has them, then
 peak-picked (Gaussian smoothing + ``find_peaks``; parameters from the CLI, else
 ``test_evaluator.postprocess`` of ``--config``, else sigma 3, height 0.2,

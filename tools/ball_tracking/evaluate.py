@@ -1,0 +1,13 @@
+"""Score ball-tracking prediction CSVs against a labelled root (any layout).
+
+    python tools/ball_tracking/evaluate.py LABELS_ROOT PRED_ROOT [--tol PX] [--layout auto]
+        [--clips KEY ...]
+
+See :mod:`mmsport.evaluation.ball_tracking_cli`.
+"""
+import sys
+
+from mmsport.evaluation.ball_tracking_cli import main
+
+if __name__ == '__main__':
+    sys.exit(main())
