@@ -71,21 +71,53 @@ step "3/7 mmengine, mmdet, mmaction2, mmpretrain, decord and tools"
   echo "warning: test oracles SoccerNet/torchreid not installed; their tests will be skipped"
 
 step "4/7 mmcv $MMCV_VERSION with ops (cached wheel or source build)"
-CUDA_TAG="cpu"
-if command -v nvcc >/dev/null 2>&1 && "$PY" -c "import torch,sys; sys.exit(0 if torch.cuda.is_available() else 1)" 2>/dev/null; then
-  CUDA_TAG="cu$("$PY" -c 'import torch; print(torch.version.cuda.replace(".", ""))')"
+# Which toolchain compiles the ops (mmsport/utils/cuda_toolchain.py, docs/install.md):
+#   cpu    no GPU seen by torch, a CPU build of torch, MMSPORT_CPU_OPS=1, or no nvcc to be had;
+#   system a system CUDA toolkit whose nvcc matches torch.version.cuda (major.minor) and
+#          that has the CUDA library headers torch includes;
+#   pip    NVIDIA's nvcc/header wheels pinned to torch's CUDA (CUDA 13+ only), laid
+#          out as a CUDA_HOME in $VENV/cuda-<major.minor>.
+# MMSPORT_NVCC=system|pip forces one of the two; TORCH_CUDA_ARCH_LIST is kept when set.
+# (Run from $ROOT: step 5 has not installed mmsport yet; `-m` finds it in the cwd.)
+TC_PLAN="$("$PY" -m mmsport.utils.cuda_toolchain plan --venv "$VENV")"
+eval "$TC_PLAN"
+echo "toolchain: $MMSPORT_TC_MODE - $MMSPORT_TC_REASON"
+if [ -n "$MMSPORT_TC_WARNINGS" ]; then echo "warning: $MMSPORT_TC_WARNINGS" >&2; fi
+if [ "$CUDA_TAG" != "cpu" ]; then
+  echo "CUDA ops for torch CUDA $MMSPORT_TC_CUDA, TORCH_CUDA_ARCH_LIST=$MMSPORT_TC_ARCH"
 fi
 PY_TAG="$("$PY" -c 'import sys; print(f"cp{sys.version_info[0]}{sys.version_info[1]}")')"
-WHEEL_DIR="$CACHE/wheels/mmcv-$MMCV_VERSION-torch$TORCH_VERSION-$PY_TAG-$CUDA_TAG"
+WHEEL_DIR="$CACHE/wheels/mmcv-$MMCV_VERSION-torch$TORCH_VERSION-$PY_TAG-$MMSPORT_TC_WHEEL_KEY"
 mkdir -p "$WHEEL_DIR"
-if have mmcv "$MMCV_VERSION" && "$PY" -c "import mmcv.ops" 2>/dev/null; then
-  echo "mmcv $MMCV_VERSION with ops already installed"
+mmcv_ops_ok() {  # mmcv's ops import, and are CUDA ones where CUDA ops are wanted
+  have mmcv "$MMCV_VERSION" && "$PY" - "$CUDA_TAG" <<'EOF' 2>/dev/null
+import sys
+from mmcv.ops import get_compiling_cuda_version
+sys.exit(0 if sys.argv[1] == 'cpu' or get_compiling_cuda_version() != 'not available' else 1)
+EOF
+}
+if mmcv_ops_ok; then
+  echo "mmcv $MMCV_VERSION with ops ($CUDA_TAG) already installed"
 else
   if ! ls "$WHEEL_DIR"/mmcv-*.whl >/dev/null 2>&1; then
     echo "no cached wheel in $WHEEL_DIR: building from the PyPI sdist ($CUDA_TAG ops)."
-    echo "This takes about 25-30 minutes on 2 cores; it happens once per machine."
+    echo "This takes about 25-30 minutes on 2 cores (CUDA ops: longer); it happens once per machine."
     # Trap 1: mmcv's setup.py imports pkg_resources -> setuptools<70, no build isolation.
     "${PIP[@]}" -q "setuptools<70" ninja
+    if [ "$MMSPORT_TC_MODE" = "pip" ]; then
+      read -r -a TC_REQS <<< "$MMSPORT_TC_REQS"
+      echo "installing nvcc and CUDA headers from pip: ${TC_REQS[*]}"
+      "${PIP[@]}" -q "${TC_REQS[@]}"
+      MMSPORT_TC_CUDA_HOME="$("$PY" -m mmsport.utils.cuda_toolchain assemble \
+        --cuda "$MMSPORT_TC_CUDA" --dest "$MMSPORT_TC_CUDA_HOME")"
+    fi
+    if [ "$CUDA_TAG" != "cpu" ]; then
+      # torch.utils.cpp_extension runs $CUDA_HOME/bin/nvcc, includes $CUDA_HOME/include and
+      # links $CUDA_HOME/lib64; its own guess (the folder above `which nvcc`) can be wrong.
+      export CUDA_HOME="$MMSPORT_TC_CUDA_HOME" FORCE_CUDA=1 TORCH_CUDA_ARCH_LIST="$MMSPORT_TC_ARCH"
+      export PATH="$CUDA_HOME/bin:$PATH"
+      echo "CUDA_HOME=$CUDA_HOME ($("$CUDA_HOME/bin/nvcc" --version | grep -o 'release [0-9.]*'))"
+    fi
     BUILD="$(mktemp -d)"
     # (--no-build-isolation: even reading the sdist's metadata runs its setup.py)
     "$PY" -m pip download -q --no-deps --no-binary :all: --no-build-isolation \
@@ -95,7 +127,6 @@ else
     # Trap 2: torch 2.14 headers need C++20; setup.py hard-codes c++14/c++17.
     sed -i -e 's/-std=c++14/-std=c++20/g' -e 's/-std=c++17/-std=c++20/g' "$SRC/setup.py"
     export MMCV_WITH_OPS=1 MAX_JOBS="${MAX_JOBS:-$(nproc)}"
-    if [ "$CUDA_TAG" != "cpu" ]; then export FORCE_CUDA=1; fi
     # Trap 3: slow. Build once into a temp dir, then move the wheel into the cache atomically.
     (cd "$SRC" && "$PY" -m pip wheel --no-build-isolation --no-deps -w "$BUILD/dist" .)
     mv "$BUILD"/dist/mmcv-*.whl "$WHEEL_DIR"/
