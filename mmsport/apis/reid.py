@@ -8,6 +8,8 @@ import torch
 from mmengine.dataset import Compose, pseudo_collate
 from mmengine.utils import ProgressBar
 
+from mmsport.fileio.media import image_problem
+from mmsport.fileio.reid import ReIDDataError
 from mmsport.utils.atomic import atomic_open
 
 IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp')
@@ -15,6 +17,10 @@ IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp')
 
 class CropReadError(RuntimeError):
     """A crop image cannot be read; the message names the file."""
+
+
+class GalleryError(CropReadError, ReIDDataError):
+    """A gallery file cannot be used; the message names the file."""
 
 
 class _CropList(torch.utils.data.Dataset):
@@ -29,6 +35,9 @@ class _CropList(torch.utils.data.Dataset):
 
     def __getitem__(self, i: int) -> dict:
         info = dict(img_path=self.paths[i], label_id=-1, camid=0, role='query', gt_label=-1)
+        problem = image_problem(self.paths[i])
+        if problem:
+            raise CropReadError(f'{self.paths[i]}: cannot read crop ({problem})')
         try:
             out = self.pipeline(info)
         except Exception as e:  # noqa: BLE001  (re-raised with the file named)
@@ -82,16 +91,20 @@ def save_gallery(path: str, centroids: np.ndarray, labels: np.ndarray,
 
 
 def load_gallery(path: str) -> Dict[str, np.ndarray]:
-    """Read a gallery written by :func:`save_gallery`; errors name the file."""
+    """Read a gallery written by :func:`save_gallery`; errors name the file.
+
+    Validated by :func:`mmsport.fileio.reid.load_gallery` (truncated / corrupt file,
+    missing arrays, non-finite centroids, duplicate or negative labels, threshold).
+
+    Raises:
+        CropReadError: (also a :class:`~mmsport.fileio.reid.ReIDDataError`) naming the
+            file and the problem.
+    """
+    from mmsport.fileio.reid import load_gallery as _load
     try:
-        with np.load(path) as z:
-            g = {k: z[k] for k in ('centroids', 'labels', 'threshold')}
-    except (OSError, KeyError, ValueError) as e:
-        raise CropReadError(f'{path}: not a gallery file written by save_gallery ({e})') from e
-    if g['centroids'].ndim != 2 or len(g['centroids']) != len(g['labels']):
-        raise CropReadError(f'{path}: centroids {g["centroids"].shape} and labels '
-                            f'{g["labels"].shape} disagree')
-    return g
+        return _load(path)
+    except ReIDDataError as e:
+        raise GalleryError(str(e)) from e
 
 
 def list_crops(folder: str) -> List[str]:

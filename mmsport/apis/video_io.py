@@ -10,6 +10,7 @@ import numpy as np
 from mmsport.datasets.tennis_io import TennisDataError, list_frames
 
 from mmsport.fileio.media import VIDEO_EXTS  # noqa: F401
+from mmsport.fileio.media import frame_count_problem, read_image
 
 
 class VideoReadError(TennisDataError):
@@ -50,11 +51,9 @@ class VideoFrames:
                 yield frame
         finally:
             cap.release()
-        if n == 0:
-            raise VideoReadError(f'{self.path}: no frame could be decoded')
-        if self.declared_frames > 0 and n < 0.98 * self.declared_frames - 1:
-            raise VideoReadError(f'{self.path}: truncated: decoded {n} of '
-                                 f'{self.declared_frames} declared frames')
+        problem = frame_count_problem(n, self.declared_frames)
+        if problem:
+            raise VideoReadError(f'{self.path}: {problem}')
 
 
 class ClipFrames:
@@ -70,19 +69,14 @@ class ClipFrames:
         self.frames = list_frames(clip_dir)
         if not self.frames:
             raise TennisDataError(f'{clip_dir}: no jpg frames')
-        first = cv2.imread(self.frames[0], cv2.IMREAD_COLOR)
-        if first is None:
-            raise TennisDataError(f'{self.frames[0]}: corrupt or unreadable jpg')
+        first = read_image(self.frames[0], cv2.IMREAD_COLOR, TennisDataError)
         self.size: Tuple[int, int] = (first.shape[1], first.shape[0])
         self.fps = fps
         self.declared_frames = len(self.frames)
 
     def __iter__(self) -> Iterator[np.ndarray]:
-        for path in self.frames:
-            img = cv2.imread(path, cv2.IMREAD_COLOR)
-            if img is None:
-                raise TennisDataError(f'{path}: corrupt or unreadable jpg')
-            yield img
+        for path in self.frames:  # a truncated jpg is an error, not a grey frame
+            yield read_image(path, cv2.IMREAD_COLOR, TennisDataError)
 
 
 def open_frames(path: str, fps: Optional[float] = None):

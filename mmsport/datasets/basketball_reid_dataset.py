@@ -12,13 +12,24 @@ NEGATIVE_COLUMNS = ('crop_path', 'kind')
 
 
 def read_negatives_csv(path: str) -> List[Dict]:
-    """Rows (``crop_path``, ``kind``, ...) of ``train_negatives.csv``; errors name the file."""
-    with open(path, newline='') as f:
-        reader = csv.DictReader(f)
-        missing = [c for c in NEGATIVE_COLUMNS if c not in (reader.fieldnames or ())]
-        if missing:
-            raise ReIDFoldError(f'{path}: missing column(s) {missing}')
-        return list(reader)
+    """Rows (``crop_path``, ``kind``, ...) of ``train_negatives.csv``; errors name the file
+    (and the line of an empty ``crop_path`` or a ``kind`` other than background / partial)."""
+    try:
+        with open(path, newline='', encoding='utf-8-sig') as f:
+            reader = csv.DictReader(f)
+            missing = [c for c in NEGATIVE_COLUMNS if c not in (reader.fieldnames or ())]
+            if missing:
+                raise ReIDFoldError(f'{path}: missing column(s) {missing}')
+            rows = list(reader)
+    except (OSError, UnicodeDecodeError, csv.Error) as e:
+        raise ReIDFoldError(f'{path}: cannot be read as CSV ({e})') from e
+    for line, r in enumerate(rows, start=2):
+        if not (r['crop_path'] or '').strip():
+            raise ReIDFoldError(f'{path}, line {line}: empty crop_path')
+        if r['kind'] not in ('background', 'partial'):
+            raise ReIDFoldError(f'{path}, line {line}: kind {r["kind"]!r} is not background '
+                                'or partial')
+    return rows
 
 
 @DATASETS.register_module()

@@ -21,6 +21,7 @@ The split is written once to ``fold_dir`` at training time
 inference, so training and inference always use the same samples.
 """
 import csv
+import math
 import os
 import os.path as osp
 import warnings
@@ -40,29 +41,90 @@ class ReIDFoldError(ValueError):
     """A fold cannot be made (too few identities) or its saved metadata is unusable."""
 
 
+def _open_csv(path: str, columns: Sequence[str]):
+    """(DictReader, file) of a CSV with ``columns``; errors name the file."""
+    if not osp.isfile(path):
+        raise ReIDFoldError(f'{path}: file not found')
+    try:
+        f = open(path, newline='', encoding='utf-8-sig')
+        reader = csv.DictReader(f)
+        fields = reader.fieldnames or ()
+    except (OSError, UnicodeDecodeError, csv.Error) as e:
+        raise ReIDFoldError(f'{path}: cannot be read as CSV ({e})') from e
+    missing = [c for c in columns if c not in fields]
+    if missing:
+        f.close()
+        raise ReIDFoldError(f'{path}: missing column(s) {missing} (header: {list(fields)})')
+    return reader, f
+
+
 def read_samples_csv(path: str) -> List[Dict]:
     """Rows of a samples CSV (``train_crops.csv`` or a fold file) as typed dicts.
 
     Raises:
-        ReIDFoldError: the file is missing, lacks a column or has a bad value;
-            the message names the file (and the line).
+        ReIDFoldError: the file is missing or unreadable, lacks a column, has a bad
+            value (not a number, an integer column with a fraction, a non-finite or
+            non-positive box size) or a ``row`` listed twice; the message names the
+            file and the line.
     """
-    if not osp.isfile(path):
-        raise ReIDFoldError(f'{path}: file not found')
-    with open(path, newline='') as f:
-        reader = csv.DictReader(f)
-        missing = [c for c in SAMPLE_COLUMNS if c not in (reader.fieldnames or ())]
-        if missing:
-            raise ReIDFoldError(f'{path}: missing column(s) {missing}')
-        rows = []
+    reader, f = _open_csv(path, SAMPLE_COLUMNS)
+    rows, first_line = [], {}
+    with f:
+        try:
+            for line, r in enumerate(reader, start=2):
+                try:
+                    ints = {}
+                    for c in INT_COLUMNS:
+                        v = float(r[c])
+                        if not v == int(v):  # also refuses nan / inf (int() raises)
+                            raise ValueError(f'{c} {r[c]!r} is not an integer')
+                        ints[c] = int(v)
+                    floats = {c: float(r[c]) for c in FLOAT_COLUMNS}
+                except (TypeError, ValueError, OverflowError) as e:
+                    raise ReIDFoldError(f'{path}, line {line}: bad value ({e})') from None
+                bad = [c for c, v in floats.items() if not math.isfinite(v)]
+                if bad:
+                    raise ReIDFoldError(f'{path}, line {line}: {bad[0]} {r[bad[0]]!r} is not '
+                                        'finite')
+                if floats['w'] <= 0 or floats['h'] <= 0:
+                    raise ReIDFoldError(f'{path}, line {line}: box size w={r["w"]}, '
+                                        f'h={r["h"]} is not positive')
+                if ints['row'] in first_line:
+                    raise ReIDFoldError(f'{path}, line {line}: row {ints["row"]} already on '
+                                        f'line {first_line[ints["row"]]}')
+                first_line[ints['row']] = line
+                if not (r['crop_path'] or '').strip():
+                    raise ReIDFoldError(f'{path}, line {line}: empty crop_path')
+                rows.append({**{c: r[c] for c in SAMPLE_COLUMNS}, **ints, **floats})
+        except (UnicodeDecodeError, csv.Error) as e:
+            raise ReIDFoldError(f'{path}: cannot be read as CSV ({e})') from e
+    return rows
+
+
+def _read_id_column(path: str, col: str, index_col: str = None) -> List[int]:
+    """An integer column of a small fold CSV (``unknown_labels`` / ``classes``): values
+    distinct and >= 0; ``index_col`` must count 0, 1, 2, ... Errors name file and line."""
+    reader, f = _open_csv(path, (col, ) + ((index_col, ) if index_col else ()))
+    out, seen = [], {}
+    with f:
         for line, r in enumerate(reader, start=2):
             try:
-                rows.append({**{c: r[c] for c in SAMPLE_COLUMNS},
-                             **{c: int(float(r[c])) for c in INT_COLUMNS},
-                             **{c: float(r[c]) for c in FLOAT_COLUMNS}})
-            except (TypeError, ValueError) as e:
-                raise ReIDFoldError(f'{path}, line {line}: bad value ({e})') from None
-    return rows
+                v = int(r[col])
+                k = int(r[index_col]) if index_col else None
+            except (TypeError, ValueError):
+                raise ReIDFoldError(f'{path}, line {line}: {col} {r[col]!r} is not an '
+                                    'integer') from None
+            if v < 0:
+                raise ReIDFoldError(f'{path}, line {line}: {col} {v} is negative')
+            if v in seen:
+                raise ReIDFoldError(f'{path}, line {line}: {col} {v} already on line '
+                                    f'{seen[v]}')
+            if index_col and k != len(out):
+                raise ReIDFoldError(f'{path}, line {line}: {index_col} {k} where {len(out)} '
+                                    'was expected')
+            seen[v] = line
+            out.append(v)
+    return out
 
 
 def write_samples_csv(path: str, rows: Sequence[Dict]) -> None:
@@ -155,11 +217,20 @@ def load_fold(fold_dir: str, fold: int) -> Dict:
                             ' it is written when the fold is trained')
     out = dict(train=read_samples_csv(p['train_samples']),
                val=read_samples_csv(p['val_samples']))
-    for key, col in (('unknown_labels', 'label_id'), ('classes', 'label_id')):
-        with open(p[key], newline='') as f:
-            out[key] = [int(r[col]) for r in csv.DictReader(f)]
+    out['unknown_labels'] = _read_id_column(p['unknown_labels'], 'label_id')
+    out['classes'] = _read_id_column(p['classes'], 'label_id', 'class_index')
     if not out['unknown_labels']:
         raise ReIDFoldError(f'{p["unknown_labels"]}: fold {fold} has no unknown identities')
+    known, unknown = set(out['classes']), set(out['unknown_labels'])
+    for key in ('train', 'val'):
+        for r in out[key]:
+            lab = r['label_id']
+            if lab in unknown or lab not in known:
+                what = 'an unknown (held-out) identity' if lab in unknown else \
+                    f'not in {p["classes"]}'
+                raise ReIDFoldError(f'{p[key + "_samples"]}: row {r["row"]}: label_id {lab} '
+                                    f'is {what}; the fold metadata is inconsistent (delete '
+                                    f'{fold_dir}/fold{fold}_* to rewrite it)')
     return out
 
 

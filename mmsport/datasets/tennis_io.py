@@ -12,6 +12,7 @@ import numpy as np
 
 from mmsport.fileio.ball_tracking import list_ball_clips, list_frame_files, read_game_labels
 from mmsport.fileio.errors import BallDataError
+from mmsport.fileio.media import read_image
 from mmsport.video.resize import resize_frame  # noqa: F401 (re-exported)
 
 # The error every ball-tracking reader raises (the name predates other sports).
@@ -60,8 +61,10 @@ def read_frame(path: str, size: Tuple[int, int], factor: int = 1) -> np.ndarray:
         size: output (width, height).
         factor: from :func:`reduced_decode_factor`; 2, 4 or 8 decodes directly
             at that reduction (several times faster than decode + resize).
+
+    Raises:
+        TennisDataError: missing, truncated (no JPEG end marker: OpenCV would fill
+            the rest grey) or undecodable file, named in the message.
     """
-    img = cv2.imread(path, _REDUCED_FLAGS.get(factor, cv2.IMREAD_COLOR))
-    if img is None:
-        raise TennisDataError(f'{path}: corrupt or unreadable jpg')
+    img = read_image(path, _REDUCED_FLAGS.get(factor, cv2.IMREAD_COLOR), TennisDataError)
     return resize_frame(img, tuple(size))

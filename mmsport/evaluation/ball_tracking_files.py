@@ -53,6 +53,11 @@ def evaluate_tracking_files(labels_root: str, pred_root: str, tol: Optional[floa
     for clip in found:
         size = clip_frame_size(clip)
         gt = read_clip_labels(clip, size)
+        if not clip.is_video:  # label rows vs jpgs (a missing last frame is not "ok")
+            n_jpg = len(list_frame_files(clip.media))
+            if n_jpg != len(gt):
+                raise BallDataError(f'{clip.labels}: frame-count mismatch: {len(gt)} label '
+                                    f'rows but {n_jpg} jpg frames in {clip.media}')
         pred = read_prediction_csv(f'{pred_root}/{clip.key}.csv', len(gt))
         per_clip[clip.key] = sibatracc(gt, pred)
         t = float(tol) if tol is not None else tracknet_tolerance(size[0])

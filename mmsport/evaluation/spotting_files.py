@@ -5,17 +5,29 @@ Every game folder under a labels root holding the label file is evaluated agains
 :mod:`.functional.spotting` (the values of the reference
 ``SoccerNet.Evaluation.ActionSpotting``). Torch-free; used by
 ``tools/evaluate_spotting.py`` and :mod:`mmsport.apis.postprocess.respot`.
+
+Every file is read once into columns and validated
+(:func:`mmsport.fileio.soccernet.spotting_columns`): malformed entries are errors naming
+the file and the entry; what the reference ignores (unknown labels, halves other than 1
+and 2, ...) keeps its value but is warned about
+(:class:`~mmsport.fileio.soccernet.SoccerNetDataWarning`, naming the file and the count),
+or is an error with ``strict=True``. The columns are turned into the same
+:class:`~.functional.spotting.Events` as ``labels_to_events`` / ``predictions_to_events``
+(same operations), so on valid input the values are unchanged.
 """
-import json
 import os
 from typing import Optional, Sequence
 
-from .functional.spotting import (BALL_2023_CLASSES, DELTAS, V2_CLASSES, average_map_events,
-                                  concat_events, labels_to_events, predictions_to_events)
+import numpy as np
+
+from mmsport.fileio.soccernet import SoccerNetDataError, load_json, spotting_columns
+
+from .functional.spotting import (BALL_2023_CLASSES, DELTAS, V2_CLASSES, Events,
+                                  average_map_events, concat_events)
 
 
-class SpottingEvalError(ValueError):
-    """Bad evaluation input; the message names the file."""
+class SpottingEvalError(SoccerNetDataError):
+    """Bad evaluation input; the message names the file (and the entry)."""
 
 
 def find_games(labels_root: str, label_file: str):
@@ -31,32 +43,52 @@ def find_games(labels_root: str, label_file: str):
 
 def read_json_list(path: str, key: str):
     """The list under ``key`` of a JSON file (``annotations`` / ``predictions``)."""
-    if not os.path.isfile(path):
-        raise SpottingEvalError(f'{path}: file is missing')
     try:
-        with open(path) as f:
-            data = json.load(f)
-    except (OSError, json.JSONDecodeError) as e:
-        raise SpottingEvalError(f'{path}: not valid JSON ({e})') from e
-    if not isinstance(data.get(key), list):
-        raise SpottingEvalError(f'{path}: expected a "{key}" list')
+        data = load_json(path)
+    except SoccerNetDataError as e:
+        raise SpottingEvalError(str(e)) from e
+    if not isinstance(data, dict) or not isinstance(data.get(key), list):
+        raise SpottingEvalError(f'{path}: expected an object with a "{key}" list')
     return data[key]
+
+
+def read_events(path: str, key: str, classes, framerate: float, first_half: int = 0,
+                strict: bool = False) -> Events:
+    """One file's :class:`Events` (what ``labels_to_events`` / ``predictions_to_events``
+    give for its list), read once and checked by
+    :func:`~mmsport.fileio.soccernet.spotting_columns` (errors re-raised as
+    :class:`SpottingEvalError`; lenient cases warned about unless ``strict``).
+
+    Rows of halves 1 and 2 with a known class are kept, in file order, halves becoming
+    ``first_half`` and ``first_half + 1`` (as the reference ignores the others)."""
+    entries = read_json_list(path, key)
+    try:
+        cols = spotting_columns(path, entries, key, classes, framerate, strict=strict)
+    except SoccerNetDataError as e:
+        raise SpottingEvalError(str(e)) from e
+    keep = (cols.label >= 0) & ((cols.half == 1) | (cols.half == 2))
+    return Events(cols.half[keep] + first_half - 1, cols.label[keep], cols.frame[keep],
+                  cols.value[keep].astype(np.float64))
 
 
 def evaluate_folder(labels_root: str, pred_root: str, label_file: str, classes,
                     framerate: float, metric: str,
                     prediction_file: str = 'results_spotting.json',
-                    games: Optional[Sequence[str]] = None) -> dict:
+                    games: Optional[Sequence[str]] = None, strict: bool = False) -> dict:
     """Average-mAP (``a_mAP``, ``a_mAP_per_class``, ...) of the games under ``labels_root``
-    (or only ``games``) at the tolerances of ``metric`` (a key of ``DELTAS``)."""
+    (or only ``games``) at the tolerances of ``metric`` (a key of ``DELTAS``).
+
+    ``strict``: unknown labels, halves other than 1 and 2, unknown visibilities and
+    positions past the 120-minute half are errors instead of warnings (the reference
+    ignores or clips them)."""
     if metric not in DELTAS:
         raise SpottingEvalError(f'unknown metric {metric!r}; use one of {sorted(DELTAS)}')
     targets, detections = [], []
     for i, game in enumerate(find_games(labels_root, label_file) if games is None else games):
-        labels = read_json_list(os.path.join(labels_root, game, label_file), 'annotations')
-        preds = read_json_list(os.path.join(pred_root, game, prediction_file), 'predictions')
-        targets.append(labels_to_events(labels, classes, framerate, first_half=2 * i))
-        detections.append(predictions_to_events(preds, classes, framerate, first_half=2 * i))
+        targets.append(read_events(os.path.join(labels_root, game, label_file), 'annotations',
+                                   classes, framerate, 2 * i, strict))
+        detections.append(read_events(os.path.join(pred_root, game, prediction_file),
+                                      'predictions', classes, framerate, 2 * i, strict))
     return average_map_events(concat_events(targets), concat_events(detections), len(classes),
                               framerate, DELTAS[metric])
 

@@ -9,6 +9,7 @@ from typing import Dict, Optional, Tuple
 
 import numpy as np
 
+from mmsport.fileio.containers import load_npz
 from mmsport.utils.atomic import atomic_open
 
 RAW_SCORES_SUFFIX = '_raw_scores.npz'
@@ -36,15 +37,33 @@ def load_raw_scores(path: str) -> Tuple[np.ndarray, dict]:
     """Read what :func:`save_raw_scores` wrote: ``(scores (T, C) float32, meta dict)``.
 
     Raises:
-        ValueError: the file is missing, not an npz or lacks (T, C) ``scores``
-            (the message names the file).
+        ValueError: the file is missing, not an npz (truncated, corrupt), lacks
+            (T, C) ``scores``, holds a non-finite score (its frame and class named),
+            a ``meta`` that is not a JSON object, or a ``meta`` whose ``n_frames`` /
+            ``classes`` disagree with the scores' shape (the message names the file).
     """
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            scores = np.asarray(z['scores'], np.float32)
-            meta = json.loads(str(z['meta'])) if 'meta' in z.files else {}
-    except (OSError, KeyError, ValueError, EOFError) as e:
-        raise ValueError(f'{path}: not a raw score file ({type(e).__name__}: {e})') from e
+    z = load_npz(path, ('scores', ), 'raw score file', optional=('meta', ))
+    scores = np.asarray(z['scores'], np.float32)
+    meta = {}
+    if 'meta' in z:
+        try:
+            meta = json.loads(str(z['meta']))
+        except ValueError as e:
+            raise ValueError(f'{path}: meta is not JSON ({e})') from e
+        if not isinstance(meta, dict):
+            raise ValueError(f'{path}: meta must be a JSON object, got {type(meta).__name__}')
     if scores.ndim != 2:
         raise ValueError(f'{path}: scores must be (T, C), got shape {scores.shape}')
+    if not np.isfinite(scores).all():
+        t, c = (int(i) for i in np.argwhere(~np.isfinite(scores))[0])
+        raise ValueError(f'{path}: scores[{t}, {c}] (frame {t}, class {c}) is {scores[t, c]}; '
+                         f'{int((~np.isfinite(scores)).sum())} non-finite score(s)')
+    n_meta, classes = meta.get('n_frames'), meta.get('classes')
+    if n_meta is not None and (not isinstance(n_meta, int) or n_meta != len(scores)):
+        raise ValueError(f'{path}: {len(scores)} timesteps but its meta says '
+                         f'n_frames={n_meta!r}')
+    if classes is not None and (not isinstance(classes, list)
+                                or len(classes) != scores.shape[1]):
+        raise ValueError(f'{path}: {scores.shape[1]} score columns but its meta lists the '
+                         f'classes {classes!r}')
     return scores, meta

@@ -20,10 +20,12 @@ Pure numpy / csv (no torch); every error is a :class:`ReIDDataError` naming the 
 import csv
 import math
 import os
+import warnings
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
+from mmsport.fileio.containers import check_finite, load_npz
 from mmsport.structures.boxes import box_iou_xywh, clip_box, clip_boxes  # noqa: F401
 from mmsport.utils.atomic import atomic_open
 
@@ -45,6 +47,10 @@ Table = Dict[str, np.ndarray]
 
 class ReIDDataError(ValueError):
     """Bad re-identification input; the message names the file and the problem."""
+
+
+class ReIDDataWarning(UserWarning):
+    """Suspicious but usable re-identification input; the message names the file."""
 
 
 # ----------------------------------------------------------------------------- CSV tables
@@ -109,7 +115,31 @@ def _read_table(path: str, types: Mapping[str, str]) -> Table:
         if a not in ANGLES:
             raise ReIDDataError(f'{path}: row {i}, column angle: {a!r} is not one of '
                                 f'{", ".join(ANGLES)}')
+    for c, kind in types.items():  # counters and identities are >= 0
+        if kind == _INT and len(table[c]) and table[c].min() < 0:
+            i = int(np.flatnonzero(table[c] < 0)[0])
+            raise ReIDDataError(f'{path}: row {i}, column {c}: {table[c][i]} is negative')
     return table
+
+
+def _check_duplicate_boxes(path: str, table: Table) -> None:
+    """The same box of the same image twice: an error if the labels differ, else a
+    warning (the row is used twice)."""
+    keys = ('quarter', 'angle', 'session', 'frame', 'x', 'y', 'w', 'h')
+    first: Dict[tuple, int] = {}
+    repeats = []
+    for i, key in enumerate(zip(*(table[k].tolist() for k in keys))):
+        j = first.setdefault(key, i)
+        if j != i:
+            if table['label_id'][i] != table['label_id'][j]:
+                raise ReIDDataError(f'{path}: row {i} repeats the box of row {j} with another '
+                                    f'label_id ({table["label_id"][i]} vs '
+                                    f'{table["label_id"][j]})')
+            repeats.append(i)
+    if repeats:
+        warnings.warn(f'{path}: {len(repeats)} row(s) repeat the image and box of an earlier '
+                      f'row with the same label_id (e.g. row {repeats[0]}); used as given',
+                      ReIDDataWarning, stacklevel=3)
 
 
 def table_len(table: Table) -> int:
@@ -135,9 +165,13 @@ def read_train_meta(path: str) -> Table:
 
     Raises:
         ReIDDataError: missing file or columns (all listed), a short row, a non-numeric
-            value or an unknown angle (file, row and column named).
+            or non-finite value, a negative session / frame / label_id, an unknown angle
+            (file, row and column named), or the same box listed twice with different
+            labels (both rows named; with the same label it is a ReIDDataWarning).
     """
-    return _read_table(path, _TRAIN_TYPES)
+    table = _read_table(path, _TRAIN_TYPES)
+    _check_duplicate_boxes(path, table)
+    return table
 
 
 def read_test_meta(path: str, root: str, check_files: bool = True) -> Table:
@@ -248,3 +282,41 @@ def read_submission(path: str, n_rows: Optional[int] = None) -> np.ndarray:
     if bad.size:
         raise ReIDDataError(f'{path}: row {bad[0]}, column label_id: {labels[bad[0]]} < -1')
     return labels
+
+
+# ----------------------------------------------------------------------------- galleries
+
+
+def check_gallery(path: str, g: Mapping[str, np.ndarray]) -> Dict[str, np.ndarray]:
+    """Validate a gallery's arrays: ``centroids`` (C, D) finite, ``labels`` (C,) distinct
+    integers >= 0, ``threshold`` a finite scalar. Errors name the file and the row."""
+    cents, labels, thr = (np.asarray(g[k]) for k in ('centroids', 'labels', 'threshold'))
+    if cents.ndim != 2 or labels.ndim != 1 or len(cents) != len(labels):
+        raise ReIDDataError(f'{path}: centroids {cents.shape} and labels {labels.shape} '
+                            'disagree (expected (C, D) and (C,))')
+    if labels.dtype.kind not in 'iu':
+        raise ReIDDataError(f'{path}: labels must be integers, got dtype {labels.dtype}')
+    check_finite(path, 'centroids', cents, ReIDDataError)
+    if labels.size and labels.min() < 0:
+        i = int(np.flatnonzero(labels < 0)[0])
+        raise ReIDDataError(f'{path}: labels[{i}] = {labels[i]} is negative (identities '
+                            'are >= 0)')
+    uniq, counts = np.unique(labels, return_counts=True)
+    if (counts > 1).any():
+        dup = int(uniq[counts > 1][0])
+        rows = np.flatnonzero(labels == dup).tolist()
+        raise ReIDDataError(f'{path}: label {dup} has several centroids (rows {rows})')
+    if thr.size != 1 or thr.dtype.kind not in 'iuf' or not np.isfinite(thr).all():
+        raise ReIDDataError(f'{path}: threshold must be a finite number, got {thr!r}')
+    return dict(centroids=cents, labels=labels, threshold=thr.reshape(()))
+
+
+def load_gallery(path: str) -> Dict[str, np.ndarray]:
+    """Read and validate a gallery ``.npz`` (``centroids``, ``labels``, ``threshold``).
+
+    Raises:
+        ReIDDataError: missing, truncated or corrupt file, a missing array, or a value
+            :func:`check_gallery` rejects (the message names the file).
+    """
+    g = load_npz(path, ('centroids', 'labels', 'threshold'), 'gallery', ReIDDataError)
+    return check_gallery(path, g)

@@ -10,16 +10,25 @@
 Frames follow the SoccerNet reference evaluation exactly:
 ``frame = int(fps * (int(position) / 1000))``; :func:`frame_to_position_ms`
 writes positions that read back to the same frame. Pure Python, no torch.
-Every error names the file and the problem (:class:`SoccerNetDataError`).
+Every error names the file and the problem (:class:`SoccerNetDataError`); where the
+reference evaluator is lenient (unknown labels, extra halves) the readers keep its values
+and warn with the file and the count (:class:`SoccerNetDataWarning`), or raise with
+``strict=True``. See docs/bad_inputs.md.
 """
+import itertools
 import json
 import math
 import os
 import re
 import tempfile
-from typing import Dict, Iterator, List, Optional, Sequence
+import warnings
+from collections import Counter
+from typing import TYPE_CHECKING, Dict, Iterator, List, NamedTuple, Optional, Sequence
 
 from mmsport.fileio.media import VIDEO_EXTS
+
+if TYPE_CHECKING:
+    import numpy as np
 
 BALL_CLASSES_2023 = ('PASS', 'DRIVE')
 V2_CLASSES = ('Penalty', 'Kick-off', 'Goal', 'Substitution', 'Offside', 'Shots on target',
@@ -34,10 +43,41 @@ RESOLUTION_PREFERENCE = ('720p', '224p', '398p', '1080p')
 _GAME_TIME_RE = re.compile(r'^\s*(\d)\s*-\s*(\d+):(\d{2})\s*$')
 _HALF_VIDEO_RE = re.compile(r'^([12])_(.+)$')
 _INT_RE = re.compile(r'^\s*\d+\s*$')
+VISIBILITIES = ('visible', 'not shown')
+#: Length of the reference evaluator's per-half arrays (positions past it are clipped).
+HALF_VECTOR_SECONDS = 120 * 60
+_MAX_NAMED = 5
 
 
 class SoccerNetDataError(ValueError):
     """Bad SoccerNet input; the message names the file and the problem."""
+
+
+class SoccerNetDataWarning(UserWarning):
+    """Input the SoccerNet evaluator accepts but ignores or bends (unknown labels, extra
+    halves, duplicates); the message names the file and counts the entries."""
+
+
+def _warn(msg: str) -> None:
+    warnings.warn(msg, SoccerNetDataWarning, stacklevel=3)
+
+
+def _case_map(classes: Sequence[str]) -> Dict[str, str]:
+    """lower-cased name -> class, for names that differ from a class only in case."""
+    return {c.lower(): c for c in classes}
+
+
+def _describe_unknown(names: Counter, classes: Sequence[str]) -> str:
+    """``'pass' (2, differs only in case from 'PASS'), 'SHOT' (1)`` for a counter of labels."""
+    lower = _case_map(classes)
+    parts = []
+    for name, n in names.most_common(_MAX_NAMED):
+        hint = ''
+        if isinstance(name, str) and name.lower() in lower:
+            hint = f', differs only in case from {lower[name.lower()]!r}'
+        parts.append(f'{name!r} ({n}{hint})')
+    more = len(names) - _MAX_NAMED
+    return ', '.join(parts) + (f' and {more} more name(s)' if more > 0 else '')
 
 
 def position_to_frame(position_ms: int, fps: float = 25.0) -> int:
@@ -129,7 +169,8 @@ def game_videos(game_dir: str) -> Dict[int, str]:
     return {1: os.path.join(game_dir, _pick(videos, lambda n: os.path.splitext(n)[0]))}
 
 
-def _load_json(path: str):
+def load_json(path: str):
+    """Parse a JSON file; a missing or unparsable file raises :class:`SoccerNetDataError`."""
     if not os.path.isfile(path):
         raise SoccerNetDataError(f'{path}: file is missing')
     try:
@@ -137,6 +178,9 @@ def _load_json(path: str):
             return json.load(f)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
         raise SoccerNetDataError(f'{path}: cannot be parsed as JSON ({e})') from e
+
+
+_load_json = load_json
 
 
 def _half_and_position(path, what, i, item):
@@ -166,32 +210,60 @@ def read_labels(path: str, classes: Sequence[str], fps: float = 25.0,
         classes: class names; ``class_idx`` is the index into it.
         fps: frame rate that positions are converted at.
         skip_unknown: drop annotations whose label is not in ``classes``
-            instead of raising.
+            instead of raising; a :class:`SoccerNetDataWarning` names the file,
+            the count and the names (those differing from a class only in case
+            are pointed out).
 
     Returns:
         list of dicts ``{half, frame, position_ms, label, class_idx, visibility,
         team}`` in file order (``team`` is None when absent).
+
+    Raises:
+        SoccerNetDataError: unreadable JSON, no ``annotations`` list, a bad
+            ``gameTime`` / ``position`` / ``label`` (the annotation index named),
+            an unknown label (unless ``skip_unknown``).
+
+    Warns:
+        SoccerNetDataWarning: skipped unknown labels, a ``visibility`` other than
+        ``visible`` / ``not shown`` (read as visible), the same (half, frame,
+        label) annotated twice.
     """
-    data = _load_json(path)
+    data = load_json(path)
     anns = data.get('annotations') if isinstance(data, dict) else None
     if not isinstance(anns, list):
         raise SoccerNetDataError(f'{path}: expected an object with an "annotations" list')
     classes = list(classes)
-    out = []
+    index = {c: i for i, c in enumerate(classes)}
+    out, skipped, odd_vis = [], Counter(), Counter()
     for i, ann in enumerate(anns):
         if not isinstance(ann, dict):
             raise SoccerNetDataError(f'{path}: annotation {i} is not an object: {ann!r}')
         half, pos = _half_and_position(path, 'annotation', i, ann)
         label = ann.get('label')
-        if label not in classes:
+        if not isinstance(label, str):
+            raise SoccerNetDataError(f'{path}: annotation {i}: label {label!r} is not a string')
+        if label not in index:
             if skip_unknown:
+                skipped[label] += 1
                 continue
-            raise SoccerNetDataError(f'{path}: annotation {i}: unknown label {label!r}; '
+            raise SoccerNetDataError(f'{path}: annotation {i}: unknown label '
+                                     f'{_describe_unknown(Counter([label]), classes)}; '
                                      f'known classes: {classes}')
+        vis = ann.get('visibility', 'visible')
+        if vis not in VISIBILITIES:
+            odd_vis[vis if isinstance(vis, str) else repr(vis)] += 1
         out.append(dict(half=half, frame=position_to_frame(pos, fps), position_ms=pos,
-                        label=label, class_idx=classes.index(label),
-                        visibility=str(ann.get('visibility', 'visible')),
-                        team=ann.get('team')))
+                        label=label, class_idx=index[label],
+                        visibility=str(vis), team=ann.get('team')))
+    if skipped:
+        _warn(f'{path}: {sum(skipped.values())} of {len(anns)} annotation(s) skipped: '
+              f'label(s) not in the classes: {_describe_unknown(skipped, classes)}')
+    if odd_vis:
+        _warn(f'{path}: {sum(odd_vis.values())} annotation(s) with a visibility other than '
+              f'{" / ".join(VISIBILITIES)} ({", ".join(map(repr, odd_vis))}), read as visible')
+    dup = len(out) - len({(a['half'], a['frame'], a['class_idx']) for a in out})
+    if dup:
+        _warn(f'{path}: {dup} annotation(s) repeat the (half, frame, label) of another one')
     return out
 
 
@@ -281,13 +353,31 @@ def write_predictions_json(path: str, game: str, predictions: Sequence[dict],
         raise
 
 
+def _confidence(path: str, i: int, value) -> float:
+    """A prediction's confidence: a number (or numeric string), finite, in [0, 1]."""
+    try:
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise TypeError
+        conf = float(value)
+    except (TypeError, ValueError):
+        raise SoccerNetDataError(f'{path}: prediction {i}: confidence {value!r} is not a '
+                                 'number') from None
+    if not math.isfinite(conf):
+        raise SoccerNetDataError(f'{path}: prediction {i}: confidence {value!r} is not finite')
+    if not 0.0 <= conf <= 1.0:
+        raise SoccerNetDataError(f'{path}: prediction {i}: confidence {value!r} is outside '
+                                 '[0, 1]')
+    return conf
+
+
 def read_predictions_json(path: str, fps: float = 25.0,
                           classes: Optional[Sequence[str]] = None) -> List[dict]:
     """Read a predictions file back: dicts ``{half, frame, position_ms, label, confidence}``.
 
-    ``classes``, when given, rejects labels outside it.
+    ``classes``, when given, rejects labels outside it. Confidences must be finite
+    numbers in [0, 1]; every error names the file and the prediction's index.
     """
-    data = _load_json(path)
+    data = load_json(path)
     preds = data.get('predictions') if isinstance(data, dict) else None
     if not isinstance(preds, list):
         raise SoccerNetDataError(f'{path}: expected an object with a "predictions" list')
@@ -296,14 +386,255 @@ def read_predictions_json(path: str, fps: float = 25.0,
         if not isinstance(p, dict):
             raise SoccerNetDataError(f'{path}: prediction {i} is not an object: {p!r}')
         half, pos = _half_and_position(path, 'prediction', i, p)
-        if classes is not None and p.get('label') not in classes:
-            raise SoccerNetDataError(f'{path}: prediction {i}: unknown label '
-                                     f'{p.get("label")!r}; known classes: {list(classes)}')
-        try:
-            conf = float(p.get('confidence'))
-        except (TypeError, ValueError):
-            raise SoccerNetDataError(f'{path}: prediction {i}: confidence '
-                                     f'{p.get("confidence")!r} is not a number')
+        label = p.get('label')
+        if not isinstance(label, str):
+            raise SoccerNetDataError(f'{path}: prediction {i}: label {label!r} is not a string')
+        if classes is not None and label not in classes:
+            raise SoccerNetDataError(
+                f'{path}: prediction {i}: unknown label '
+                f'{_describe_unknown(Counter([label]), classes)}; known classes: '
+                f'{list(classes)}')
         out.append(dict(half=half, frame=position_to_frame(pos, fps), position_ms=pos,
-                        label=p.get('label'), confidence=conf))
+                        label=label, confidence=_confidence(path, i, p.get('confidence'))))
     return out
+
+
+# ------------------------------------------------------- evaluator input (lenient like
+# the reference): check_spotting_entries validates what tools/evaluate_spotting.py reads
+
+
+def _int_value(v) -> Optional[int]:
+    """``int(v)`` of a JSON integer, integral float or integer string, else None."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float):
+        return int(v) if v.is_integer() else None
+    if isinstance(v, str):  # what int() accepts, as the reference reads it
+        try:
+            return int(v)
+        except ValueError:
+            return None
+    return None
+
+
+def _check_entry(path: str, what: str, i: int, e) -> None:
+    """Raise :class:`SoccerNetDataError` for a malformed evaluator entry (the slow path
+    that names the first bad entry; see :func:`check_spotting_entries`)."""
+    if type(e) is not dict:
+        raise SoccerNetDataError(f'{path}: {what} {i} is not an object: {e!r}')
+    label = e.get('label')
+    if type(label) is not str:
+        raise SoccerNetDataError(f'{path}: {what} {i}: ' + (
+            'no "label"' if label is None else f'label {label!r} is not a string'))
+    if what == 'prediction':
+        if 'half' not in e:
+            raise SoccerNetDataError(f'{path}: {what} {i}: no "half"')
+        if _int_value(e['half']) is None:
+            raise SoccerNetDataError(f'{path}: {what} {i}: half {e["half"]!r} is not an '
+                                     'integer')
+        if 'position' not in e:
+            raise SoccerNetDataError(f'{path}: {what} {i}: no "position"')
+        if 'confidence' not in e:
+            raise SoccerNetDataError(f'{path}: {what} {i}: no "confidence"')
+        _confidence(path, i, e['confidence'])
+    else:
+        gt = e.get('gameTime')
+        if type(gt) is not str or not _GAME_TIME_RE.match(gt) or not gt[0].isdigit():
+            raise SoccerNetDataError(f'{path}: {what} {i}: gameTime {gt!r} is not like '
+                                     '"1 - 00:31"')
+    if 'position' in e:
+        pos = _int_value(e['position'])
+        if pos is None or pos < 0:
+            raise SoccerNetDataError(f'{path}: {what} {i}: position {e["position"]!r} is '
+                                     'not a non-negative integer (milliseconds)')
+
+
+class _Malformed(Exception):
+    """The fast path met something it does not accept: find and name it slowly."""
+
+
+def _ints(values, non_negative: bool = True) -> 'np.ndarray':
+    """(N,) int64 of ints / integer strings (as ``int()`` reads them) / integral floats
+    (all >= 0 if ``non_negative``); else _Malformed."""
+    import numpy as np
+    if set(map(type, values)) <= {int, str}:
+        try:
+            out = np.fromiter(map(int, values), np.int64, len(values))
+        except (ValueError, OverflowError):
+            raise _Malformed from None
+    else:
+        conv = [_int_value(v) for v in values]
+        if None in conv:
+            raise _Malformed
+        out = np.array(conv, np.int64).reshape(len(conv))
+    if non_negative and len(out) and out.min() < 0:
+        raise _Malformed
+    return out
+
+
+def _fast_columns(entries, is_pred: bool, framerate: float):
+    """(labels, half, frame, value, visibility) of well-formed entries, vectorised; any
+    entry the slow path would reject raises :class:`_Malformed`.
+
+    ``value`` is the confidence (predictions) or +1 / -1 (annotations: -1 when
+    ``visibility`` is ``"not shown"``); the frames, halves and values follow the
+    reference's operations exactly (see
+    :func:`mmsport.evaluation.functional.spotting.labels_to_events`)."""
+    import numpy as np
+    if entries and set(map(type, entries)) != {dict}:
+        raise _Malformed
+    try:
+        labels = [e['label'] for e in entries]
+        if is_pred:
+            half = _ints([e['half'] for e in entries], non_negative=False)
+            pos = [e['position'] for e in entries]
+            conf = [e['confidence'] for e in entries]
+        else:
+            gts = [e['gameTime'] for e in entries]
+    except KeyError:
+        raise _Malformed from None
+    if labels and set(map(type, labels)) != {str}:
+        raise _Malformed
+    n = len(entries)
+    if is_pred:
+        if not set(map(type, conf)) <= {int, float, str}:
+            raise _Malformed
+        try:
+            c = np.fromiter(map(float, conf), np.float64, n)
+        except ValueError:
+            raise _Malformed from None
+        if n and not (np.isfinite(c).all() and c.min() >= 0 and c.max() <= 1):
+            raise _Malformed
+        frame = (framerate * (_ints(pos) / 1000)).astype(np.int64)
+        vis, value = None, c
+    else:
+        if not all(type(g) is str and g[:1].isdigit() for g in gts) or \
+                not all(map(_GAME_TIME_RE.match, gts)):
+            raise _Malformed
+        half = np.fromiter((int(g[0]) for g in gts), np.int64, n)
+        if all('position' in e for e in entries):
+            frame = (framerate * (_ints([e['position'] for e in entries]) / 1000)).astype(
+                np.int64)
+        else:
+            frame = np.zeros(n, np.int64)
+            for i, (e, g) in enumerate(zip(entries, gts)):
+                if 'position' in e:
+                    p = _int_value(e['position'])
+                    if p is None or p < 0:
+                        raise _Malformed
+                    frame[i] = int(framerate * (p / 1000))
+                else:  # the reference falls back on gameTime (seconds)
+                    frame[i] = int(framerate * (int(g[-2:]) + 60 * int(g[-5:-3])))
+        vis = [e.get('visibility', 'visible') for e in entries]
+        value = np.where(np.fromiter((v != 'not shown' for v in vis), bool, n), 1.0, -1.0)
+    return labels, half, frame, value, vis
+
+
+class SpottingColumns(NamedTuple):
+    """The evaluator's view of a checked ``annotations`` / ``predictions`` list, one
+    (N,) array per field in file order: ``half`` (as written), ``label`` (class index,
+    -1 if not a class), ``frame`` (the reference's ``int(framerate * (ms / 1000))``),
+    ``value`` (confidence, or +1 / -1 for visible / not shown labels), and the
+    ``counts`` of :func:`check_spotting_entries`."""
+    half: 'np.ndarray'
+    label: 'np.ndarray'
+    frame: 'np.ndarray'
+    value: 'np.ndarray'
+    counts: Dict[str, int]
+
+
+def check_spotting_entries(path: str, entries: Sequence, kind: str, classes: Sequence[str],
+                           framerate: float, strict: bool = False) -> Dict[str, int]:
+    """:func:`spotting_columns` without the columns: validate, warn, return the counts."""
+    return spotting_columns(path, entries, kind, classes, framerate, strict).counts
+
+
+def spotting_columns(path: str, entries: Sequence, kind: str, classes: Sequence[str],
+                     framerate: float, strict: bool = False) -> SpottingColumns:
+    """Validate the ``annotations`` / ``predictions`` list the SoccerNet evaluator reads.
+
+    Errors (always; :class:`SoccerNetDataError` naming the file and the entry index):
+    an entry that is not an object; a missing or non-string ``label``; annotations: a
+    ``gameTime`` not like ``"1 - 00:31"``; predictions: a missing ``half``, ``position``
+    or ``confidence``, a ``half`` that is not an integer, a ``confidence`` that is not a
+    finite number in [0, 1]; both: a ``position`` that is not a non-negative integer
+    (milliseconds; the reference would wrap a negative one to the end of the half).
+
+    Lenient like the reference (its values are kept), but warned about with the file and
+    the count (:class:`SoccerNetDataWarning`), or errors with ``strict=True``: labels not
+    in ``classes`` (those differing only in case pointed out), halves other than 1 and 2,
+    a ``visibility`` other than ``visible`` / ``not shown`` (read as visible), positions
+    past the reference's 120-minute half (clipped to its last frame). Always a warning
+    only: the same (half, frame, label) cell given twice (the last one counts).
+
+    Vectorised (a few list passes and numpy); the first malformed entry is then found
+    by a per-entry pass that names it.
+
+    Args:
+        path: the file, named in messages.
+        entries: its ``annotations`` (``kind='annotations'``) or ``predictions`` list.
+        classes: the evaluated class names.
+        framerate: the evaluation frame rate (for duplicates and the half's end).
+        strict: raise instead of warning about what the reference ignores.
+
+    Returns:
+        :class:`SpottingColumns`; its ``counts``: ``unknown_label``, ``extra_half``,
+        ``visibility``, ``past_end``, ``duplicate`` (entries concerned).
+    """
+    import numpy as np
+    if kind not in ('annotations', 'predictions'):
+        raise ValueError(f'kind must be annotations or predictions, got {kind!r}')
+    is_pred = kind == 'predictions'
+    what = 'prediction' if is_pred else 'annotation'
+    try:
+        labels, half, frame, value, vis = _fast_columns(entries, is_pred, framerate)
+    except _Malformed:
+        for i, e in enumerate(entries):
+            _check_entry(path, what, i, e)
+        raise SoccerNetDataError(f'{path}: malformed {kind} (a number out of range?)')
+    n = len(entries)
+    index = {c: i for i, c in enumerate(classes)}
+    cls = np.fromiter(map(index.get, labels, itertools.repeat(-1)), np.int64, n)
+    size = int(HALF_VECTOR_SECONDS * framerate)
+    known = cls >= 0
+    in_half = (half == 1) | (half == 2)
+    kept = known & in_half
+    problems = dict(unknown_label=~known, extra_half=known & ~in_half,
+                    past_end=kept & (frame >= size))
+    if vis is not None:
+        problems['visibility'] = np.fromiter((v not in VISIBILITIES for v in vis), bool, n)
+    counts = {k: int(v.sum()) for k, v in problems.items()}
+    counts.setdefault('visibility', 0)
+    keys = (half[kept] * len(classes) + cls[kept]) * size + np.minimum(frame[kept], size - 1)
+    keys.sort()
+    counts['duplicate'] = int(np.count_nonzero(keys[1:] == keys[:-1]))
+    messages = {}
+    if counts['unknown_label']:
+        unknown = Counter(v for v, k in zip(labels, known.tolist()) if not k)
+        messages['unknown_label'] = (f'{counts["unknown_label"]} of {n} {kind} ignored: '
+                                     f'label(s) not in the classes: '
+                                     f'{_describe_unknown(unknown, classes)}')
+    if counts['extra_half']:
+        halves = sorted(set(half[problems['extra_half']].tolist()))
+        messages['extra_half'] = (f'{counts["extra_half"]} of {n} {kind} ignored: in '
+                                  f'half {", ".join(map(str, halves))} (only 1 and 2 count)')
+    if counts['visibility']:
+        odd = sorted({repr(v) for v, k in zip(vis, problems['visibility'].tolist()) if k})
+        messages['visibility'] = (f'{counts["visibility"]} of {n} {kind} with a visibility '
+                                  f'other than {" / ".join(VISIBILITIES)} '
+                                  f'({", ".join(odd[:_MAX_NAMED])}), read as visible')
+    if counts['past_end']:
+        messages['past_end'] = (f'{counts["past_end"]} of {n} {kind} past the evaluator\'s '
+                                f'{HALF_VECTOR_SECONDS // 60}-minute half, moved to its last '
+                                'frame')
+    for key, msg in messages.items():
+        if strict:
+            first = int(np.flatnonzero(problems[key])[0])
+            raise SoccerNetDataError(f'{path}: {msg} (first: {what} {first}; strict mode)')
+        _warn(f'{path}: {msg}, as the SoccerNet evaluator does (--strict makes this an error)')
+    if counts['duplicate']:
+        _warn(f'{path}: {counts["duplicate"]} of {n} {kind} repeat the (half, frame, label) '
+              'of an earlier one; the last one counts, as in the SoccerNet evaluator')
+    return SpottingColumns(half, cls, frame, value, counts)

@@ -13,9 +13,13 @@ short side is ``--short-side`` (0 keeps the size), as used by ``RawframeDataset`
 Frames are decoded once each, sequentially (decord, or OpenCV when decord is
 missing or cannot read the video; ``--backend opencv`` forces OpenCV), and
 written into ``OUT/.<stem>.tmp`` which is renamed to ``OUT/<stem>`` only when
-complete, with a marker ``OUT/<stem>/.done`` holding the frame count. A video
-whose folder has the marker is skipped, so an interrupted run can be restarted;
-a stale temp folder or a folder without the marker is redone. Videos that
+complete, with a marker ``OUT/<stem>/.done`` holding the frame count. The marker is
+written only after the decoded frame count has been checked against the container's
+(a video that still opens but ends early, decoding fewer than 98% of the frames it
+declares, fails with ``truncated: decoded N of the M frames its container declares``
+and is not marked done). A video whose folder has the marker is skipped, so an
+interrupted run can be restarted; a stale temp folder or a folder without the marker
+is redone. Videos that
 cannot be read (or that share a stem with another video) are reported with the
 reason and skipped; the exit code is 1 when any failed, else 0.
 
@@ -40,6 +44,7 @@ import time
 
 import cv2
 
+from mmsport.fileio.media import frame_count_problem
 from mmsport.utils.interrupt import die_with_parent, exit_on_sigterm, sigterm_as_interrupt
 
 DONE = '.done'
@@ -87,28 +92,49 @@ def done_count(folder):
         return None
 
 
-def _frames_decord(path, threads):
-    """Yield BGR frames with decord, sequentially (no seeks)."""
+def _container_frame_count(path):
+    """The frame count a video's container declares (OpenCV), 0 when unknown."""
+    cap = cv2.VideoCapture(path)
+    try:
+        return max(0, int(cap.get(cv2.CAP_PROP_FRAME_COUNT))) if cap.isOpened() else 0
+    finally:
+        cap.release()
+
+
+def _frames_decord(path, threads, info=None):
+    """Yield BGR frames with decord, sequentially (no seeks).
+
+    ``info`` (a dict) gets ``declared`` (the container's frame count) on open and
+    ``decoded`` (frames yielded so far). decord counts the frames it can index, which
+    a truncated file shrinks, so the container header's count (read by OpenCV) is
+    taken when larger.
+    """
     import decord
+    info = {} if info is None else info
     vr = decord.VideoReader(path, num_threads=threads)
+    info.update(declared=max(len(vr), _container_frame_count(path)), decoded=0)
     while True:
         try:
             frame = vr.next()
         except StopIteration:
             return
+        info['decoded'] += 1
         yield cv2.cvtColor(frame.asnumpy(), cv2.COLOR_RGB2BGR)
 
 
-def _frames_opencv(path, threads=0):
-    """Yield BGR frames with cv2.VideoCapture."""
+def _frames_opencv(path, threads=0, info=None):
+    """Yield BGR frames with cv2.VideoCapture (``info`` as :func:`_frames_decord`)."""
+    info = {} if info is None else info
     cap = cv2.VideoCapture(path)
     if not cap.isOpened():
         raise RuntimeError('OpenCV cannot open the file')
+    info.update(declared=int(cap.get(cv2.CAP_PROP_FRAME_COUNT)), decoded=0)
     try:
         while True:
             ok, frame = cap.read()
             if not ok:
                 return
+            info['decoded'] += 1
             yield frame
     finally:
         cap.release()
@@ -167,7 +193,12 @@ def extract_one(task):
             os.makedirs(tmp)
             try:
                 reader = _frames_decord if backend == 'decord' else _frames_opencv
-                n = _write_frames(reader(path, cfg['threads']), tmp, cfg)
+                info = {}
+                n = _write_frames(reader(path, cfg['threads'], info), tmp, cfg)
+                # a video that opens but ends early is a failure, never marked done
+                problem = frame_count_problem(info.get('decoded', 0), info.get('declared', 0))
+                if problem:
+                    raise RuntimeError(problem)
             except Exception as e:  # corrupt or unreadable video: try the next backend
                 msg = str(e).strip().splitlines()[0] if str(e).strip() else ''
                 errors.append(f'{backend}: {type(e).__name__}: {msg}'[:300])

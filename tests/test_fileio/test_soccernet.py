@@ -42,7 +42,8 @@ def test_read_labels(tmp_path):
     assert labs[1]['visibility'] == 'not shown' and labs[2]['visibility'] == 'visible'
     # frames follow the reference reader: int(fps * (position / 1000))
     assert read_labels(path, BALL_CLASSES_2023, fps=2.0)[0]['frame'] == 62
-    assert read_labels(path, ('DRIVE',), skip_unknown=True)[0]['label'] == 'DRIVE'
+    with pytest.warns(snio.SoccerNetDataWarning, match=r"2 of 3 annotation\(s\) skipped"):
+        assert read_labels(path, ('DRIVE',), skip_unknown=True)[0]['label'] == 'DRIVE'
 
 
 @pytest.mark.parametrize('content, needle', [

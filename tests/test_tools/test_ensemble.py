@@ -96,14 +96,20 @@ def test_order_or_list_mismatch_is_an_error_naming_the_file(data, capsys):
     short = _dump(r / 'short.pkl', data['p1'][:3], vids=VIDS[:3])
     with pytest.raises(tool.EnsembleError, match=r'short\.pkl: 3 results .* position 3'):
         tool.run(tool.parse_args(_argv(data, results=[short])), log=lambda s: None)
-    # no ids in the dump: order checked by length (and gt_label against the list labels)
+    # no ids in the dump: its rows cannot be aligned by id, an error naming the file ...
     noid = _dump(r / 'noid.pkl', data['p1'], key=None)
+    assert tool.main(_argv(data, results=[noid])) == 1
+    err = capsys.readouterr().err
+    assert 'noid.pkl: no video ids' in err and '--trust-order' in err
+    assert not (r / 'final.csv').exists()
+    # ... unless --trust-order: then checked by length (and gt_label against the list)
     notes = []
-    tool.run(tool.parse_args(_argv(data, results=[noid])), log=notes.append)
+    tool.run(tool.parse_args(_argv(data, '--trust-order', results=[noid])), log=notes.append)
     assert 'length only' in notes[0]
     noid_bad = _dump(r / 'noid_bad.pkl', data['p1'], key=None, labels=[1, 0, 2, 1])
     with pytest.raises(tool.EnsembleError, match=r'noid_bad\.pkl: gt_label 1 at position 0'):
-        tool.run(tool.parse_args(_argv(data, results=[noid_bad])), log=lambda s: None)
+        tool.run(tool.parse_args(_argv(data, '--trust-order', results=[noid_bad])),
+                 log=lambda s: None)
 
 
 def test_missing_video_and_bad_weights(data, capsys):

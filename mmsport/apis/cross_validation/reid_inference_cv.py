@@ -179,17 +179,24 @@ def _worker(job):
 def ensemble(args, folds):
     """Fold ensemble of the saved test scores -> (labels (rows,), margins (rows,))."""
     from mmsport.evaluation.functional.reid import ensemble_fold_scores
+    from mmsport.fileio.containers import check_finite, load_npz
     sims, labels, thrs, digest = [], [], [], None
     for k in folds:
         path = osp.join(args.work_dir, f'fold{k}', 'test_scores.npz')
-        with np.load(path) as z:
-            if digest is not None and str(z['rows_digest']) != digest:
-                raise ValueError(f'{path}: scores were made for a different test_meta '
-                                 '(row list differs from the other folds); re-run that fold')
-            digest = str(z['rows_digest'])
-            sims.append(z['sims'])
-            labels.append(z['labels'])
-            thrs.append(float(z['threshold']))
+        z = load_npz(path, ('sims', 'labels', 'threshold', 'rows_digest'), 'fold score file')
+        if digest is not None and str(z['rows_digest']) != digest:
+            raise ValueError(f'{path}: scores were made for a different test_meta '
+                             '(row list differs from the other folds); re-run that fold')
+        digest = str(z['rows_digest'])
+        check_finite(path, 'sims', z['sims'])
+        if z['sims'].ndim != 2 or z['sims'].shape[1] != len(z['labels']):
+            raise ValueError(f'{path}: sims {z["sims"].shape} and labels {z["labels"].shape} '
+                             'disagree (expected (rows, C) and (C,))')
+        if z['threshold'].size != 1 or not np.isfinite(z['threshold']).all():
+            raise ValueError(f'{path}: threshold {z["threshold"]!r} is not a finite number')
+        sims.append(z['sims'])
+        labels.append(z['labels'])
+        thrs.append(float(z['threshold']))
     return ensemble_fold_scores(sims, labels, thrs)
 
 
@@ -223,7 +230,15 @@ def main(argv=None) -> int:
     ok = [r['fold'] for r in results if 'error' not in r]
     if not ok:
         return 1
-    pred, _ = ensemble(args, ok)
+    try:
+        pred, _ = ensemble(args, ok)
+    except ValueError as e:  # a fold's score file is unusable; nothing is written
+        print(f'error: {e}', file=sys.stderr)
+        return 1
+    if len(pred) != n_rows:
+        print(f'error: the fold scores have {len(pred)} rows, test_meta.csv has {n_rows}; '
+              're-run the folds', file=sys.stderr)
+        return 1
     out = args.out or osp.join(args.work_dir, 'submission.csv')
     write_submission(out, pred)
     summary = dict(folds=ok, submission=out, unknown_rate=float(np.mean(pred == -1)))

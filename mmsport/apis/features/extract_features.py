@@ -1,6 +1,7 @@
 """Teacher features for COMEDIAN-style distillation: one 3D-CNN embedding per timestep.
 
-    python tools/extract_features.py TEACHER_CONFIG [TEACHER_CHECKPOINT] DATA_ROOT --out-dir DIR
+    python tools/transformer_spotting/extract_features.py TEACHER_CONFIG [TEACHER_CHECKPOINT] \
+        DATA_ROOT --out-dir DIR
         [--fps 2] [--clip-len 16] [--clip-step 1] [--input-size W H | --short-side 224]
         [--batch-size 8] [--chunk-frames 64] [--device cpu] [--games GAME ...]
         [--label-file Labels-v2.json] [--skip-existing]
@@ -245,8 +246,15 @@ def run(args, logger) -> dict:
     settings = _settings(args)
     meta_path = os.path.join(args.out_dir, META_FILE)
     if os.path.isfile(meta_path):
-        with open(meta_path, encoding='utf-8') as f:
-            old = json.load(f).get('settings', {})
+        try:
+            with open(meta_path, encoding='utf-8') as f:
+                old = json.load(f)
+            old = old.get('settings', {}) if isinstance(old, dict) else None
+            if not isinstance(old, dict):
+                raise ValueError('no "settings" object')
+        except (OSError, UnicodeDecodeError, ValueError) as e:
+            raise SoccerNetDataError(f'{meta_path}: cannot be read ({e}); delete it to '
+                                     'extract afresh') from e
         diff = sorted(k for k in settings if old.get(k) != settings[k])
         if diff:
             msg = (f'{meta_path}: features there were made with other settings ('

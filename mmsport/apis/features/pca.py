@@ -1,10 +1,11 @@
 """PCA of per-timestep teacher features (COMEDIAN distillation targets), same layout out.
 
-    python tools/pca_features.py FEATURE_DIR --out-dir DIR [--dim 512] [--fit-games GAME ...]
+    python tools/transformer_spotting/pca_features.py FEATURE_DIR --out-dir DIR [--dim 512]
+        [--fit-games GAME ...]
         [--max-fit-rows 200000] [--whiten | --rescale] [--seed 0] [--load-pca PCA_NPZ]
 
 Reads every ``FEATURE_DIR/<game>/<half>_features.npy`` (N, D) (as written by
-``tools/extract_features.py``), fits a PCA on the rows of the ``--fit-games`` (default:
+``tools/transformer_spotting/extract_features.py``), fits a PCA on the rows of the ``--fit-games`` (default:
 all; pass the training games so that val/test features play no part in the fit) and
 writes ``DIR/<game>/<half>_features.npy`` float32 (N, dim) for EVERY game found, plus
 ``DIR/pca.npz`` (``mean`` (D,), ``components`` (dim, D), ``explained_variance`` (dim,),
@@ -38,6 +39,8 @@ import re
 import shutil
 
 import numpy as np
+
+from mmsport.fileio.containers import check_finite
 
 LOGGER_NAME = 'mmsport-pca-features'
 PCA_FILE = 'pca.npz'
@@ -128,6 +131,8 @@ def fit_rows(paths, max_rows: int, seed: int):
         else:
             lo, hi = np.searchsorted(sel, [offsets[i], offsets[i + 1]])
             parts.append(np.asarray(x[sel[lo:hi] - offsets[i]], np.float32))
+        check_finite(p, 'features' if sel is None else 'features (sampled rows)', parts[-1],
+                     PCAToolError)
     return np.concatenate(parts), total
 
 
@@ -164,14 +169,23 @@ def project(x: np.ndarray, params: dict) -> np.ndarray:
 
 def load_pca(path: str) -> dict:
     """Parameters of a saved ``pca.npz``."""
+    from mmsport.fileio.containers import NPZ_ERRORS
     try:
-        with np.load(path) as z:
+        z = np.load(path)
+        if not hasattr(z, 'files'):
+            raise PCAToolError(f'{path}: not a pca.npz (a single .npy array)')
+        with z:
             params = {k: z[k] for k in z.files}
-    except (OSError, ValueError) as e:
-        raise PCAToolError(f'{path}: cannot be read as a pca.npz ({e})') from e
+    except PCAToolError:
+        raise
+    except NPZ_ERRORS as e:  # also a truncated / corrupt zip
+        raise PCAToolError(f'{path}: cannot be read as a pca.npz ({type(e).__name__}: '
+                           f'{e})') from e
     missing = {'mean', 'components', 'explained_variance', 'whiten'} - set(params)
     if missing:
         raise PCAToolError(f'{path}: not a pca.npz (missing {sorted(missing)})')
+    for k in ('mean', 'components', 'explained_variance'):
+        check_finite(path, k, params[k], PCAToolError)
     return params
 
 
@@ -227,9 +241,13 @@ def run(args, logger) -> dict:
         with atomic_open(pca_out, 'wb') as f:
             np.savez(f, **params)
     for i, (game, half, path) in enumerate(files, 1):
-        x = np.load(path, mmap_mode='r')
+        try:
+            x = np.load(path, mmap_mode='r')
+        except (OSError, ValueError) as e:  # a truncated .npy
+            raise PCAToolError(f'{path}: cannot be read as an .npy array ({e})') from e
         if x.ndim != 2 or x.shape[1] != params['mean'].shape[0]:
             raise PCAToolError(f'{path}: shape {x.shape}, expected (N, {params["mean"].shape[0]})')
+        check_finite(path, 'features', x, PCAToolError)  # a NaN / inf row, named
         z = project(x, params)
         out = os.path.join(args.out_dir, game, f'{half}_features.npy')
         save_npy(out, z)

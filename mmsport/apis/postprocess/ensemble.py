@@ -20,8 +20,11 @@ Inputs:
 * Order check: the video ids of a pickle (basename of frame_dir/filename without a
   video extension) must equal the test list's, position by position; a different
   length, id or order is an ERROR naming the file and the first mismatching position.
-  Results are never realigned. A pickle without ids can only be checked by length (and
-  by ``gt_label`` against the test list's labels where both exist): a warning says so.
+  Results are never realigned. A pickle without ids cannot be matched to the test list,
+  so it is an ERROR naming the file unless ``--trust-order`` is given (then it is
+  checked by length, and by ``gt_label`` against the test list's labels where both
+  exist, and a note says so). A missing, truncated or corrupt pickle and a non-finite
+  score (position named) are errors too.
 * The ensemble is the weighted mean of the models' probabilities (weights normalised
   to sum 1; default equal).
 * Detector fusion (optional): ``--det-results`` is an mmdet 3.3 ``tools/test.py --out``
@@ -48,10 +51,11 @@ by the sibling :mod:`.ensemble_io` and the ``--labels`` report is :mod:`.ensembl
 import argparse
 import csv
 import importlib
-import pickle
 import sys
 
 import numpy as np
+
+from mmsport.fileio.containers import load_pickle
 
 from .ensemble_io import (EnsembleError, img_id_map, load_fusion_cfg, load_result,
                           normalise_weights, read_classes, read_sample_submission, read_test_list,
@@ -77,6 +81,10 @@ def parse_args(argv=None):
     p.add_argument('--scores-out', help='npz of the final scores (submission order)')
     p.add_argument('--label-format', choices=('name', 'index'), default='name')
     p.add_argument('--label-column', default='label', help='name of the label column')
+    p.add_argument('--trust-order', action='store_true',
+                   help='accept result pickles without video ids (frame_dir/filename), '
+                   'checked by length and gt_label only; by default they are an error, as '
+                   'their rows cannot be aligned to the test list by id')
     p.add_argument('--labels', help='ground truth CSV (video,label by class name): prints top-1 '
                    'and mean class accuracy of each model, the ensemble and the fused scores; '
                    'the last stdout line is JSON')
@@ -100,8 +108,7 @@ def detector_fusion(args, probs, test_ids, classes, log):
     if not args.fusion_config or not args.categories:
         raise EnsembleError('--det-results needs --fusion-config and --categories')
     fusion = build_fusion(load_fusion_cfg(args.fusion_config))
-    with open(args.det_results, 'rb') as f:
-        dets = pickle.load(f)
+    dets = load_pickle(args.det_results, 'detector result pickle', EnsembleError)
     if not isinstance(dets, (list, tuple)):
         raise EnsembleError(f'{args.det_results}: expected a list (mmdet tools/test.py --out)')
     mapping = img_id_map(args.det_ann) if args.det_ann else None
@@ -162,7 +169,8 @@ def run(args, log=print):
     probs = np.zeros((len(test_ids), len(classes)))
     per_model = []
     for path, w in zip(args.results, weights):
-        p, notes = load_result(path, test_ids, test_labels, len(classes))
+        p, notes = load_result(path, test_ids, test_labels, len(classes),
+                               trust_order=getattr(args, 'trust_order', False))
         per_model.append(p)
         probs += w * p
         log(f'{path}: weight {w:.3f}, {len(p)} videos' + ''.join(f'; {n}' for n in notes))

@@ -4,51 +4,81 @@ The class list, the test list, the sample submission's header and rows, the clas
 result pickles (mmaction2 ``tools/test.py --dump``: ids, order, labels and class count
 checked against the test list, scores turned into probabilities), the ensemble weights,
 the ``--fusion-config`` rules and a COCO json's ``img_id -> video`` map. Every
-inconsistency raises :class:`EnsembleError` naming the file and what is wrong.
+inconsistency raises :class:`EnsembleError` naming the file and what is wrong (and the
+line, position or key); a missing, truncated or corrupt pickle or json too.
 """
 import csv
 import json
 import os
-import pickle
 
 import numpy as np
+
+from mmsport.fileio.containers import load_pickle
 
 
 class EnsembleError(ValueError):
     """An inconsistent input; the message names the file and what is wrong."""
 
 
+def _lines(path, what):
+    """The lines of a text file; a missing or undecodable one raises EnsembleError."""
+    try:
+        with open(path, encoding='utf-8') as f:
+            return f.read().splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise EnsembleError(f'{path}: cannot read the {what} ({e})') from e
+
+
 def read_classes(path):
     """Class names, one per non-empty line."""
-    with open(path) as f:
-        names = [ln.strip() for ln in f if ln.strip()]
-    if len(set(names)) != len(names) or not names:
-        raise EnsembleError(f'{path}: class names must be unique and non-empty')
+    names = [ln.strip() for ln in _lines(path, 'class list') if ln.strip()]
+    if not names:
+        raise EnsembleError(f'{path}: no class names')
+    seen = {}
+    for i, n in enumerate(names):
+        if n in seen:
+            raise EnsembleError(f'{path}: class name {n!r} listed twice (entries {seen[n] + 1} '
+                                f'and {i + 1}); class names must be unique')
+        seen[n] = i
     return names
 
 
 def read_test_list(path):
     """(video ids (V,), labels (V,) int or None) from an mmaction rawframe/video list."""
     from mmsport.models.fusion import video_id
-    ids, labels = [], []
-    with open(path) as f:
-        for ln in f:
-            parts = ln.split()
-            if parts:
-                ids.append(video_id(parts[0]))
-                labels.append(int(parts[-1]) if len(parts) >= 3 else None)
-    seen = set()
-    for i, v in enumerate(ids):
+    ids, labels, seen = [], [], {}
+    for line, ln in enumerate(_lines(path, 'test list'), start=1):
+        parts = ln.split()
+        if not parts:
+            continue
+        v = video_id(parts[0])
         if v in seen:
-            raise EnsembleError(f'{path}: video {v!r} listed twice (line {i + 1})')
-        seen.add(v)
+            raise EnsembleError(f'{path}:{line}: video {v!r} listed twice (first on line '
+                                f'{seen[v]})')
+        seen[v] = line
+        ids.append(v)
+        lab = None
+        if len(parts) >= 3:
+            try:
+                lab = int(parts[-1])
+            except ValueError:
+                raise EnsembleError(f'{path}:{line}: label {parts[-1]!r} is not an integer '
+                                    '(expected "frame_dir total_frames label")') from None
+            if lab < 0:
+                raise EnsembleError(f'{path}:{line}: label {lab} is negative')
+        labels.append(lab)
+    if not ids:
+        raise EnsembleError(f'{path}: no videos listed')
     return ids, (None if any(lab is None for lab in labels) else labels)
 
 
 def read_sample_submission(path):
     """(header, rows) of a CSV; the first column holds the video ids."""
-    with open(path, newline='') as f:
-        rows = [r for r in csv.reader(f) if r]
+    try:
+        with open(path, newline='', encoding='utf-8-sig') as f:
+            rows = [r for r in csv.reader(f) if r]
+    except (OSError, UnicodeDecodeError, csv.Error) as e:
+        raise EnsembleError(f'{path}: cannot be read as CSV ({e})') from e
     if not rows or len(rows[0]) < 2:
         raise EnsembleError(f'{path}: needs a header with an id column and >= 1 more column')
     return rows[0], rows[1:]
@@ -80,19 +110,32 @@ def _sample_id(sample):
     return None
 
 
-def load_result(path, test_ids, test_labels, num_classes):
+def load_result(path, test_ids, test_labels, num_classes, trust_order=False):
     """One classifier pickle -> ((V, C) probabilities, notes), checked against the list.
 
+    Args:
+        path: the ``--dump`` pickle.
+        test_ids, test_labels: from :func:`read_test_list`.
+        num_classes: C.
+        trust_order: accept a pickle without video ids (checked by length, and by
+            ``gt_label`` where both have labels) instead of raising: its rows cannot
+            be aligned to the test list by id, so a pickle of another list or order
+            would be silently misaligned.
+
     Raises:
-        EnsembleError: wrong length, ids or order (naming the first mismatching
-        position), or a wrong number of classes.
+        EnsembleError: unreadable / corrupt pickle, no video ids (unless
+        ``trust_order``), wrong length, ids or order (naming the first mismatching
+        position), a wrong number of classes or a non-finite score (position named).
     """
-    with open(path, 'rb') as f:
-        data = pickle.load(f)
-    if not isinstance(data, (list, tuple)) or not all(isinstance(d, dict) for d in data):
+    data = load_pickle(path, 'result pickle', EnsembleError)
+    if not isinstance(data, (list, tuple)):
         raise EnsembleError(f'{path}: expected a list of dicts (mmaction tools/test.py --dump)')
-    if any('pred_score' not in d for d in data):
-        raise EnsembleError(f'{path}: an entry has no pred_score')
+    for i, d in enumerate(data):
+        if not isinstance(d, dict):
+            raise EnsembleError(f'{path}: entry {i} is a {type(d).__name__}, not a dict '
+                                '(mmaction tools/test.py --dump)')
+        if 'pred_score' not in d:
+            raise EnsembleError(f'{path}: entry {i} has no pred_score')
     ids = [_sample_id(d) for d in data]
     notes = []
     if all(v is not None for v in ids):
@@ -105,9 +148,16 @@ def load_result(path, test_ids, test_labels, num_classes):
     elif any(v is not None for v in ids):
         raise EnsembleError(f'{path}: entry {ids.index(None)} has no frame_dir/filename '
                             'while others have one')
+    elif not trust_order:
+        raise EnsembleError(
+            f'{path}: no video ids in the results, so its rows cannot be matched to the test '
+            'list (add frame_dir/filename to the test pipeline\'s PackActionInputs meta_keys '
+            'and re-run the test, or pass --trust-order to accept it checked by length and '
+            'gt_label only)')
     else:
         notes.append('no video ids in the results (add frame_dir/filename to '
-                     'PackActionInputs meta_keys): order checked by length only')
+                     'PackActionInputs meta_keys): --trust-order, order checked by length '
+                     'only')
     if len(data) != len(test_ids):
         raise EnsembleError(
             f'{path}: {len(data)} results but the test list has {len(test_ids)} videos; first '
@@ -121,10 +171,20 @@ def load_result(path, test_ids, test_labels, num_classes):
                 raise EnsembleError(f'{path}: gt_label {int(gt[0])} at position {i} differs '
                                     f'from the test list label {lab} (another test list or '
                                     'order?)')
-    scores = np.stack([_np(d['pred_score']).astype(np.float64).reshape(-1) for d in data]) \
-        if data else np.zeros((0, num_classes))
-    if scores.shape[1] != num_classes:
-        raise EnsembleError(f'{path}: {scores.shape[1]} scores per video, {num_classes} classes')
+    rows = []
+    for i, d in enumerate(data):
+        try:
+            row = _np(d['pred_score']).astype(np.float64).reshape(-1)
+        except (TypeError, ValueError) as e:
+            raise EnsembleError(f'{path}: pred_score at position {i} is not numeric ({e})')
+        if len(row) != num_classes:
+            raise EnsembleError(f'{path}: {len(row)} scores at position {i} (video '
+                                f'{test_ids[i]!r}), {num_classes} classes')
+        if not np.isfinite(row).all():
+            raise EnsembleError(f'{path}: pred_score at position {i} (video {test_ids[i]!r}) '
+                                f'has a non-finite value: {row.tolist()}')
+        rows.append(row)
+    scores = np.stack(rows) if rows else np.zeros((0, num_classes))
     probs, converted = to_probabilities(scores)
     if converted:
         notes.append('logits: softmax applied')
@@ -153,8 +213,11 @@ def load_fusion_cfg(spec):
                 raise EnsembleError(f'{spec}: no `fusion = dict(type=..., rules=[...])` entry')
             obj = cfg.fusion.to_dict() if hasattr(cfg.fusion, 'to_dict') else cfg.fusion
         else:
-            with open(spec) as f:
-                obj = json.load(f)
+            try:
+                with open(spec, encoding='utf-8') as f:
+                    obj = json.load(f)
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+                raise EnsembleError(f'{spec}: cannot be read as JSON ({e})') from e
     else:
         try:
             obj = json.loads(spec)
@@ -174,9 +237,36 @@ def load_fusion_cfg(spec):
 def img_id_map(ann_path):
     """``img_id -> video id`` from a COCO json (parent folder of each file_name)."""
     from mmsport.models.fusion import video_id
-    with open(ann_path) as f:
-        coco = json.load(f)
-    return {im['id']: video_id(os.path.dirname(im['file_name'])) for im in coco['images']}
+    coco = load_coco_images(ann_path)
+    return {im['id']: video_id(os.path.dirname(im['file_name'])) for im in coco}
+
+
+def load_coco_images(ann_path):
+    """The ``images`` list of a COCO json, each with an ``id`` (int, unique) and a
+    ``file_name`` (non-empty string); errors name the file and the image's index."""
+    try:
+        with open(ann_path, encoding='utf-8') as f:
+            coco = json.load(f)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise EnsembleError(f'{ann_path}: cannot be read as JSON ({e})') from e
+    images = coco.get('images') if isinstance(coco, dict) else None
+    if not isinstance(images, list):
+        raise EnsembleError(f'{ann_path}: not a COCO json (no "images" list)')
+    seen = {}
+    for i, im in enumerate(images):
+        if not isinstance(im, dict):
+            raise EnsembleError(f'{ann_path}: images[{i}] is not an object')
+        iid, name = im.get('id'), im.get('file_name')
+        if isinstance(iid, bool) or not isinstance(iid, int):
+            raise EnsembleError(f'{ann_path}: images[{i}]: id {iid!r} is not an integer')
+        if not isinstance(name, str) or not name:
+            raise EnsembleError(f'{ann_path}: images[{i}]: file_name {name!r} is not a '
+                                'non-empty string')
+        if iid in seen:
+            raise EnsembleError(f'{ann_path}: images[{i}]: id {iid} already used by '
+                                f'images[{seen[iid]}]')
+        seen[iid] = i
+    return images
 
 
 def submission_layout(header, classes, label_column, path):

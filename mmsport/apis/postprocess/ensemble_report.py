@@ -19,8 +19,22 @@ def accuracy_report(labels_csv, test_ids, classes, stages, log=print):
     from mmaction.evaluation.functional import mean_class_accuracy, top_k_accuracy
 
     from mmsport.models.fusion import video_id
-    with open(labels_csv, newline='') as f:
-        truth = {video_id(r['video']): r['label'] for r in csv.DictReader(f)}
+    truth = {}
+    try:
+        with open(labels_csv, newline='', encoding='utf-8-sig') as f:
+            reader = csv.DictReader(f)
+            missing_cols = [c for c in ('video', 'label') if c not in (reader.fieldnames or ())]
+            if missing_cols:
+                raise EnsembleError(f'{labels_csv}: missing column(s) {missing_cols} (header: '
+                                    f'{reader.fieldnames})')
+            for r in reader:
+                v = video_id(r['video'] or '')
+                if v in truth:
+                    raise EnsembleError(f'{labels_csv}:{reader.line_num}: video {v!r} '
+                                        'labelled twice')
+                truth[v] = (r['label'] or '').strip()
+    except (OSError, UnicodeDecodeError, csv.Error) as e:
+        raise EnsembleError(f'{labels_csv}: cannot be read as CSV ({e})') from e
     index = {c: i for i, c in enumerate(classes)}
     missing = [v for v in test_ids if v not in truth]
     if missing:

@@ -32,6 +32,7 @@ import cv2
 import numpy as np
 
 from mmsport.fileio import reid as rio
+from mmsport.fileio.media import MediaError, read_image
 from mmsport.utils.interrupt import sigterm_as_interrupt
 
 CROP_COLUMNS = ('row', 'quarter', 'angle', 'session', 'frame', 'x', 'y', 'w', 'h', 'label_id',
@@ -112,10 +113,15 @@ def process_image(job, args, cache_dir):
     name, path, rows = job  # rows: list of (row index, row dict)
     res = dict(crops=[], negatives=[], skipped=[], clipped=0, written=0, reused=0)
     rel_img = os.path.relpath(path, args.data_root)
-    img = cv2.imread(path, cv2.IMREAD_COLOR) if os.path.isfile(path) else None
-    if img is None:
-        reason = 'image file is missing' if not os.path.isfile(path) else \
-            'image cannot be decoded'
+    reason = None
+    if not os.path.isfile(path):
+        reason = 'image file is missing'
+    else:
+        try:  # a truncated jpg is refused (OpenCV would decode its missing rows grey)
+            img = read_image(path, cv2.IMREAD_COLOR)
+        except MediaError as e:
+            reason = f'image cannot be decoded: {str(e)[len(path) + 2:]}'
+    if reason is not None:
         res['skipped'] = [(i, rel_img, reason) for i, _ in rows]
         return res
     H, W = img.shape[:2]

@@ -15,6 +15,8 @@ from collections import Counter
 
 import cv2
 
+from mmsport.fileio.media import image_problem
+
 DONE = '.done'
 FRAME_RE = re.compile(r'^img_(\d+)\.jpg$')
 TRAIN_COLUMNS = ('video', 'label')
@@ -81,7 +83,8 @@ def scan_frames(folder: str):
     """Check a rawframes folder: ``(total_frames, (width, height))`` or ``(None, reason)``.
 
     A usable folder exists, holds the ``.done`` marker, and its ``img_*.jpg`` files are
-    numbered 1..N without gaps (the count in the marker, when there is one, must be N).
+    numbered 1..N without gaps (the count in the marker, when there is one, must be N),
+    each jpg complete (ends with the JPEG end marker; checked from its last bytes).
     The size is read from ``img_00001.jpg``; extract_frames.py writes one size a folder.
     """
     if not os.path.isdir(folder):
@@ -98,6 +101,11 @@ def scan_frames(folder: str):
         marker = f.read().split()
     if marker and marker[0].isdigit() and int(marker[0]) != len(numbers):
         return None, f'{DONE} says {marker[0]} frames but {len(numbers)} img_*.jpg found'
+    for name in sorted(n for n in os.listdir(folder) if FRAME_RE.match(n)):
+        # head and tail of each jpg: a truncated one would decode grey
+        problem = image_problem(os.path.join(folder, name))
+        if problem:
+            return None, f'{name}: {problem}'
     img = cv2.imread(os.path.join(folder, 'img_00001.jpg'))
     if img is None:
         return None, 'img_00001.jpg is unreadable'

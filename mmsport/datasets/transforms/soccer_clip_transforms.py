@@ -183,6 +183,11 @@ class LoadSoccerClipFeatures(BaseTransform):
         if feats.ndim != 2 or x.shape[0] != n_valid:
             raise SoccerNetDataError(f'{path}: shape {feats.shape} has no rows '
                                      f'{start}..{start + n_valid - 1} (expected (N, D))')
+        if not np.isfinite(x).all():  # would turn the loss into NaN without a word
+            r = int(np.argwhere(~np.isfinite(x))[0][0])
+            raise SoccerNetDataError(f'{path}: row {start + r} has a non-finite feature '
+                                     f'value ({int((~np.isfinite(x)).sum())} in rows '
+                                     f'{start}..{start + n_valid - 1})')
         if n_valid < T:
             x = np.concatenate([x, np.zeros((T - n_valid, x.shape[1]), np.float32)])
         results['features'] = x
