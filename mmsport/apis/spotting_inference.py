@@ -67,15 +67,14 @@ def shard_env(nproc):
 
 def run_sharded(argv, nproc, logger):
     """Run this module in ``nproc`` processes (``--shard k nproc``); worst exit status."""
-    import subprocess
+    from mmsport.utils.interrupt import run_child_processes
     argv = list(sys.argv[1:] if argv is None else argv)
     if '--nproc' in argv:
         i = argv.index('--nproc')
         del argv[i:i + 2]
-    env = shard_env(nproc)
-    procs = [subprocess.Popen([sys.executable, '-m', 'mmsport.apis.spotting_inference', *argv,
-                               '--shard', str(k), str(nproc)], env=env) for k in range(nproc)]
-    codes = [p.wait() for p in procs]
+    codes = run_child_processes([[sys.executable, '-m', 'mmsport.apis.spotting_inference', *argv,
+                                  '--shard', str(k), str(nproc)] for k in range(nproc)],
+                                env=shard_env(nproc))
     logger.info(f'{nproc} processes finished with exit codes {codes}')
     return max(codes)
 
@@ -118,6 +117,9 @@ def report(results, args, logger) -> int:
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.shard:  # a shard process stops with its parent (run_child_processes)
+        from mmsport.utils.interrupt import arm_child
+        arm_child()
     from mmengine.logging import MMLogger
     name = 'mmsport-spotting-inference'
     logger = (MMLogger.get_instance(name) if MMLogger.check_instance_created(name)

@@ -50,16 +50,15 @@ def parse_args(argv=None):
 
 def run_sharded(argv, nproc, logger):
     """Score the games in ``nproc`` processes (this module with ``--shard k nproc``)."""
-    import subprocess
-
+    from mmsport.utils.interrupt import run_child_processes
     from .spotting_inference import shard_env
     argv = list(sys.argv[1:] if argv is None else argv)
     i = argv.index('--nproc')
     del argv[i:i + 2]
-    procs = [subprocess.Popen([sys.executable, '-m', 'mmsport.apis.transformer_spotting_inference',
-                               *argv, '--shard', str(k), str(nproc)], env=shard_env(nproc))
-             for k in range(nproc)]
-    codes = [p.wait() for p in procs]
+    codes = run_child_processes([[sys.executable, '-m',
+                                  'mmsport.apis.transformer_spotting_inference', *argv,
+                                  '--shard', str(k), str(nproc)] for k in range(nproc)],
+                                env=shard_env(nproc))
     logger.info(f'{nproc} processes finished with exit codes {codes}')
     return max(codes)
 
@@ -109,6 +108,9 @@ def run_root(inferencer, args, logger):
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.shard:  # a shard process stops with its parent (run_child_processes)
+        from mmsport.utils.interrupt import arm_child
+        arm_child()
     from mmengine.logging import MMLogger
 
     from mmsport.apis.inferencers import ClipSpottingInferencer

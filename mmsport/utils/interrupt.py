@@ -80,3 +80,42 @@ def die_with_parent(parent_pid: int, sig: int = signal.SIGTERM) -> bool:
     if os.getppid() != parent_pid:
         os.kill(os.getpid(), sig)
     return armed
+
+
+PARENT_PID_ENV = 'MMSPORT_PARENT_PID'
+
+
+def run_child_processes(commands, env=None, grace_s: float = 5.0):
+    """Run commands in parallel and return their exit codes, stopping them with the parent.
+
+    While they run, SIGTERM (and Ctrl-C) in this process raise ``KeyboardInterrupt``; on
+    any way out the children still running get SIGTERM, then SIGKILL after ``grace_s``.
+    Each child finds this process's pid in ``$MMSPORT_PARENT_PID`` (see
+    :func:`arm_child`), so it also stops if this process is killed outright.
+    """
+    import subprocess
+    env = dict(os.environ if env is None else env, **{PARENT_PID_ENV: str(os.getpid())})
+    procs = []
+    try:
+        with sigterm_as_interrupt():
+            procs = [subprocess.Popen(cmd, env=env) for cmd in commands]
+            return [p.wait() for p in procs]
+    finally:
+        alive = [p for p in procs if p.poll() is None]
+        for p in alive:
+            p.terminate()
+        for p in alive:
+            try:
+                p.wait(grace_s)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+
+
+def arm_child() -> bool:
+    """In a child of :func:`run_child_processes`: die with the parent, SIGTERM -> exit."""
+    parent = os.environ.get(PARENT_PID_ENV)
+    if not parent:
+        return False
+    signal.signal(signal.SIGTERM, _raise_exit)
+    return die_with_parent(int(parent))
