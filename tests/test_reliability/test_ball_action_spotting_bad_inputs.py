@@ -3,7 +3,6 @@ evaluator (tools/evaluate_spotting.py) and raw score files. Malformed entries ar
 naming the file and the entry; what the reference evaluator ignores (unknown labels,
 extra halves) keeps its value but is warned about with the file and the count, and is an
 error with --strict; a batch of games carries on past a bad one, writing nothing for it."""
-import importlib.util
 import json
 import math
 import os
@@ -175,11 +174,8 @@ def test_duplicate_cells_warn(tmp_path):
 
 
 def _cli():
-    spec = importlib.util.spec_from_file_location(
-        'evaluate_spotting_cli', os.path.join(REPO, 'tools', 'evaluate_spotting.py'))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    from mmsport.evaluation import spotting_cli
+    return spotting_cli
 
 
 def test_cli_warns_errors_and_strict(tmp_path, capsys):
