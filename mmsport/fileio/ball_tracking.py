@@ -150,6 +150,7 @@ def list_ball_clips(root: str, layout: str = 'auto',
         clips = _list_videos(root, layout)
     if keys is not None:
         by_key = {c.key.lower(): c for c in clips}
+        keys = [_clip_key(k, clips, root) for k in keys]
         missing = [k for k in keys if k.lower() not in by_key]
         if missing:
             raise BallDataError(f'{root}: clip(s) {missing} not found in the {layout} layout '
@@ -157,6 +158,21 @@ def list_ball_clips(root: str, layout: str = 'auto',
                                 f'{[c.key for c in clips[:3]]})')
         clips = [by_key[k.lower()] for k in keys]
     return layout, clips
+
+
+def _clip_key(key, clips: List[BallClip], root: str) -> str:
+    """A clip key as a string; an int (``--cfg-options clips=[00001]`` arrives as
+    the int 1, mmengine parses digits as numbers) names the one all-digit clip
+    key of that value."""
+    if isinstance(key, str):
+        return key
+    if isinstance(key, int) and not isinstance(key, bool):
+        same = [c.key for c in clips if c.key.isdigit() and int(c.key) == key]
+        if len(same) == 1:
+            return same[0]
+        raise BallDataError(f'{root}: clip key {key!r} is a number and matches '
+                            f'{len(same)} clips {same[:3]}; give the clip name as a string')
+    raise BallDataError(f'{root}: clip key {key!r} is not a string')
 
 
 def _list_game_clips(root: str, layout: str, games) -> List[BallClip]:

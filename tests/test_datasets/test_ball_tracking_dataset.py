@@ -120,3 +120,61 @@ def test_video_row_count_mismatch_names_the_file(video_roots, tmp_path):
     with pytest.raises(BallDataError, match=r'g1c1.csv: frame-count mismatch: 15 label rows '
                                             r'but the video .*g1c1.mp4 has 16 frames'):
         BallTrackingDataset(data_root=str(root), pipeline=[])
+
+
+# ---- RandomBallCrop: a crop is a smaller frame, labels and target follow it
+def _crop_input(ball_xy, code=1):
+    from mmsport.registry import TASK_UTILS
+    h, w = 40, 64  # input pixels; full resolution is twice that
+    imgs = np.zeros((3, h, w, 3), np.uint8)
+    imgs[..., 0] = np.arange(w)[None, None, :]  # channel 0 = x, channel 1 = y
+    imgs[..., 1] = np.arange(h)[None, :, None]
+    ball = np.array([code, *ball_xy], np.float64)
+    heat = TASK_UTILS.build(CODEC).encode(ball[None], (128, 80), (w, h))[0]
+    return dict(imgs=imgs, gt_heatmap=heat, gt_ball=ball, full_size=(128, 80), input_size=(w, h))
+
+
+def test_ball_crop_keeps_the_ball_and_its_target():
+    from mmsport.datasets.transforms import RandomBallCrop
+    from mmsport.registry import TASK_UTILS
+    codec = TASK_UTILS.build(CODEC)
+    np.random.seed(0)
+    for _ in range(20):
+        out = RandomBallCrop((16, 10), ball_prob=1.0)(_crop_input((101.0, 37.0)))
+        x0, y0 = int(out['imgs'][0, 0, 0, 0]), int(out['imgs'][0, 0, 0, 1])
+        assert out['imgs'].shape == (3, 10, 16, 3) and out['gt_heatmap'].shape == (10, 16)
+        assert out['input_size'] == (16, 10) and out['full_size'] == (32, 20)
+        # the ball (input pixel 50, 18) is inside, in full-resolution pixels of the crop
+        assert x0 <= 50 < x0 + 16 and y0 <= 18 < y0 + 10
+        np.testing.assert_allclose(out['gt_ball'], [1, 101 - 2 * x0, 37 - 2 * y0])
+        # the cropped target is the target of the crop's own label
+        np.testing.assert_allclose(
+            out['gt_heatmap'], codec.encode(out['gt_ball'][None], (32, 20), (16, 10))[0],
+            atol=1e-6)
+
+
+def test_ball_crop_uniform_crops_and_ball_outside():
+    from mmsport.datasets.transforms import RandomBallCrop
+    np.random.seed(1)
+    origins, outside = set(), 0
+    for _ in range(400):
+        out = RandomBallCrop((16, 10), ball_prob=0.0)(_crop_input((4.0, 4.0)))
+        x0, y0 = int(out['imgs'][0, 0, 0, 0]), int(out['imgs'][0, 0, 0, 1])
+        origins.add((x0, y0))
+        if x0 > 2 or y0 > 2:  # ball at input pixel (1.75, 1.75) is cut off
+            outside += 1
+            assert out['gt_ball'].tolist() == [0, 0, 0]
+    xs, ys = zip(*origins)
+    assert (min(xs), max(xs), min(ys), max(ys)) == (0, 48, 0, 30)
+    assert outside > 300
+    # a frame without a ball stays without one
+    out = RandomBallCrop((16, 10), ball_prob=1.0)(_crop_input((0.0, 0.0), code=0))
+    assert out['gt_ball'][0] == 0 and out['gt_heatmap'].max() == 0
+
+
+def test_ball_crop_rejects_bad_sizes():
+    from mmsport.datasets.transforms import RandomBallCrop
+    with pytest.raises(ValueError, match='larger than the input'):
+        RandomBallCrop((65, 10))(_crop_input((4.0, 4.0)))
+    with pytest.raises(ValueError, match='ball_prob'):
+        RandomBallCrop((16, 10), ball_prob=1.5)

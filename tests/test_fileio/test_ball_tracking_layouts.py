@@ -72,6 +72,19 @@ def test_keys_select_a_fixed_split_and_unknown_keys_fail(layout_roots):
         list_ball_clips(layout_roots['video_csv'], keys=['nope'])
 
 
+
+def test_numeric_keys_from_a_command_line_name_their_clip(layout_roots, tmp_path):
+    # --cfg-options clips=['00001'] reaches the dataset as the int 1 (mmengine parses digits)
+    import shutil
+    src = layout_roots['video_csv']
+    for stem in ('00001', '00002'):
+        for ext in ('.mp4', '.csv'):
+            shutil.copy(os.path.join(src, 'g1c1' + ext), tmp_path / (stem + ext))
+    _, clips = list_ball_clips(str(tmp_path), keys=[2, '00001'])
+    assert [c.key for c in clips] == ['00002', '00001']
+    with pytest.raises(BallDataError, match=r'clip key 7 is a number and matches 0 clips'):
+        list_ball_clips(str(tmp_path), keys=[7])
+
 def test_no_layout_names_what_was_looked_for(tmp_path):
     with pytest.raises(BallDataError, match='no ball-tracking layout found: expected game'):
         detect_layout(str(tmp_path))

@@ -1,11 +1,12 @@
 from .ball_stack_transforms import (BallHeatmapTarget, LoadBallFrameStack, PackBallInputs,
-                                    RandomFlipBallStack)
+                                    RandomBallCrop, RandomFlipBallStack)
 from .soccer_window_transforms import (LoadSoccerWindow, PackSoccerWindowInputs,
                                        RandomHorizontalFlipWindow, SoccerWindowTarget)
 from .soccer_clip_transforms import (LoadSoccerClip, LoadSoccerClipFeatures,
                                      PackSoccerClipInputs, SoccerClipTargets, SoccerClipToImage)
 
 __all__ = ['LoadBallFrameStack', 'RandomFlipBallStack', 'BallHeatmapTarget', 'PackBallInputs',
+           'RandomBallCrop',
            'LoadSoccerWindow', 'SoccerWindowTarget', 'RandomHorizontalFlipWindow',
            'PackSoccerWindowInputs']
 __all__ += ['LoadSoccerClip', 'LoadSoccerClipFeatures', 'SoccerClipTargets',

@@ -1,6 +1,6 @@
 """Pipeline steps for ball tracking: load a frame stack, make targets, pack."""
 from collections import OrderedDict
-from typing import Sequence, Tuple
+from typing import Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -95,6 +95,69 @@ class BallHeatmapTarget(BaseTransform):
         results['gt_heatmap'] = self.codec.encode(
             np.asarray(results['gt_ball'])[None], tuple(results['full_size']),
             tuple(results['input_size']))[0]
+        return results
+
+
+@TRANSFORMS.register_module()
+class RandomBallCrop(BaseTransform):
+    """Crop the stack and its target heatmap to ``crop_size`` (training only).
+
+    Trains a fully convolutional tracker at a high input resolution for the
+    compute of a small one: the model sees ``crop_size`` pixels of a frame
+    decoded at ``input_size`` and is run on whole frames at ``input_size`` at
+    test time. Place it after :class:`BallHeatmapTarget` (the Gaussian is cut
+    at the crop's edge, as a frame's edge cuts it).
+
+    With probability ``ball_prob`` a crop that contains the (visible) ball is
+    drawn, the ball anywhere in it; otherwise the crop is uniform over the
+    frame, so the model keeps seeing the crowd, the players and the lines
+    without a ball. The crop becomes the sample's frame: ``imgs`` (S, ch, cw, 3),
+    ``gt_heatmap`` (ch, cw), ``input_size`` = ``crop_size``, and ``gt_ball`` /
+    ``full_size`` in full-resolution pixels of the crop (code 0 when the ball
+    falls outside it).
+
+    Args:
+        crop_size: (w, h) in input pixels, at most ``input_size``.
+        ball_prob: chance of a crop around a visible ball.
+    """
+
+    def __init__(self, crop_size: Tuple[int, int], ball_prob: float = 0.5):
+        self.crop_size = tuple(int(v) for v in crop_size)
+        if not 0.0 <= ball_prob <= 1.0:
+            raise ValueError(f'ball_prob must be in [0, 1], got {ball_prob}')
+        self.ball_prob = float(ball_prob)
+
+    @staticmethod
+    def _origin(size: int, crop: int, centre: Optional[float]) -> int:
+        if centre is None:
+            return int(np.random.randint(0, size - crop + 1))
+        lo = int(np.clip(np.floor(centre) - crop + 1, 0, size - crop))
+        hi = int(np.clip(np.floor(centre), 0, size - crop))
+        return int(np.random.randint(lo, hi + 1))
+
+    def transform(self, results: dict) -> dict:
+        _, h, w, _ = results['imgs'].shape
+        cw, ch = self.crop_size
+        if cw > w or ch > h:
+            raise ValueError(f'crop_size {self.crop_size} is larger than the input {(w, h)}')
+        (fw, fh) = results['full_size']
+        sx, sy = fw / w, fh / h  # full-resolution pixels per input pixel
+        ball = np.array(results['gt_ball'], dtype=np.float64, copy=True)
+        near_ball = ball[0] != 0 and np.random.rand() < self.ball_prob
+        bx = (ball[1] + 0.5) / sx - 0.5 if near_ball else None
+        by = (ball[2] + 0.5) / sy - 0.5 if near_ball else None
+        x0, y0 = self._origin(w, cw, bx), self._origin(h, ch, by)
+        results['imgs'] = np.ascontiguousarray(results['imgs'][:, y0:y0 + ch, x0:x0 + cw])
+        if 'gt_heatmap' in results:
+            results['gt_heatmap'] = np.ascontiguousarray(
+                results['gt_heatmap'][y0:y0 + ch, x0:x0 + cw])
+        ball[1] -= x0 * sx
+        ball[2] -= y0 * sy
+        if ball[0] != 0 and not (0 <= ball[1] < cw * sx and 0 <= ball[2] < ch * sy):
+            ball[:] = 0.0
+        results['gt_ball'] = ball
+        results['full_size'] = (int(round(cw * sx)), int(round(ch * sy)))
+        results['input_size'] = (cw, ch)
         return results
 
 
