@@ -1,0 +1,167 @@
+"""Train one config over several seeds and report each run's final metrics with
+their mean, min and max, so anyone can re-check a README claim.
+
+    python tools/train_seeds.py CONFIG [--seeds 0 1 2] [--metric mAP@1]
+        [--work-dir DIR] [--deterministic] [--cfg-options k=v ...]
+
+Each seed is a separate ``tools/train.py`` process (the same command a user runs,
+with ``randomness.seed=<s>`` and ``--work-dir <DIR>/seed<s>``), so one run cannot
+leak state into the next. The final validation metrics are read back from the
+run's ``vis_data/scalars.json`` (mmengine's ``LocalVisBackend``). The summary is
+printed and written atomically to ``<DIR>/seeds.json``.
+
+The sweep process itself trains nothing; each run is its own process.
+"""
+import argparse
+import glob
+import json
+import math
+import os
+import os.path as osp
+import sys
+from typing import Dict, List, Optional, Sequence
+
+from mmsport.utils.interrupt import run_child_processes
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+# keys mmengine logs next to the metrics of a validation epoch
+_NOT_METRICS = {'step', 'iter', 'epoch', 'time', 'data_time', 'lr', 'loss', 'memory'}
+
+
+def last_val_metrics(work_dir: str) -> Dict[str, float]:
+    """The last validation record of the newest run under ``work_dir``.
+
+    Args:
+        work_dir: a ``tools/train.py`` work dir (``<work_dir>/<timestamp>/vis_data``).
+
+    Returns:
+        ``{metric: value}`` of the last record that carries no training key
+        (``loss``, ``lr``); empty when the run never validated.
+    """
+    runs = sorted(glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json')))
+    if not runs:
+        return {}
+    last = {}
+    with open(runs[-1]) as f:
+        for n, line in enumerate(f, 1):
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise ValueError(f'{runs[-1]}: line {n} is not JSON ({e.msg})') from None
+            if 'loss' in rec or 'lr' in rec:
+                continue
+            last = {k: float(v) for k, v in rec.items()
+                    if k not in _NOT_METRICS and isinstance(v, (int, float))}
+    return last
+
+
+def summarize(values: Sequence[float]) -> Dict[str, float]:
+    """``mean``, ``min``, ``max`` and sample ``std`` (0 for one value) of ``values``."""
+    vals = [float(v) for v in values]
+    if not vals:
+        raise ValueError('no values to summarize')
+    mean = sum(vals) / len(vals)
+    std = math.sqrt(sum((v - mean) ** 2 for v in vals) / (len(vals) - 1)) if len(vals) > 1 \
+        else 0.0
+    return dict(mean=mean, min=min(vals), max=max(vals), std=std, n=len(vals))
+
+
+def train_command(config: str, seed: int, work_dir: str, deterministic: bool = False,
+                  cfg_options: Sequence[str] = ()) -> List[str]:
+    """The ``tools/train.py`` command line of one seed."""
+    opts = [f'randomness.seed={seed}'] + list(cfg_options)
+    if deterministic:
+        opts.append('randomness.deterministic=True')
+    return [sys.executable, osp.join(REPO, 'tools', 'train.py'), config,
+            '--work-dir', work_dir, '--cfg-options', *opts]
+
+
+def run_seeds(config: str, seeds: Sequence[int], work_root: str,
+              metric: Optional[str] = None, deterministic: bool = False,
+              cfg_options: Sequence[str] = (), command=train_command) -> dict:
+    """Train ``config`` once per seed and summarize the final validation metrics.
+
+    Args:
+        config: config file.
+        seeds: one run each, in ``<work_root>/seed<s>``.
+        work_root: parent of the runs; ``seeds.json`` is written there.
+        metric: the headline metric (must be reported by every run); None
+            summarizes every metric the runs share.
+        command: ``(config, seed, work_dir, deterministic, cfg_options) -> argv``.
+
+    Returns:
+        ``dict(config, seeds, runs={seed: metrics}, failed=[seeds], summary={metric: stats})``.
+    """
+    runs, failed = {}, []
+    for i, seed in enumerate(seeds):
+        wd = osp.join(work_root, f'seed{seed}')
+        print(f'[seeds] {i + 1}/{len(seeds)}: seed {seed} -> {wd}', flush=True)
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+            p for p in (REPO, os.environ.get('PYTHONPATH')) if p))
+        rc = run_child_processes([command(config, seed, wd, deterministic, cfg_options)],
+                                 env=env)[0]
+        metrics = last_val_metrics(wd) if rc == 0 else {}
+        if rc != 0 or not metrics:
+            why = f'exit code {rc}' if rc != 0 else 'no validation metrics in its scalars.json'
+            print(f'[seeds] seed {seed} failed: {why}', flush=True)
+            failed.append(seed)
+            continue
+        if metric is not None and metric not in metrics:
+            raise KeyError(f'{wd}: the run reported {sorted(metrics)}, not {metric!r}')
+        runs[seed] = metrics
+    keys = [metric] if metric is not None else sorted(
+        set.intersection(*(set(m) for m in runs.values()))) if runs else []
+    summary = {k: summarize([m[k] for m in runs.values()]) for k in keys}
+    result = dict(config=config, seeds=list(seeds), runs=runs, failed=failed, summary=summary)
+    os.makedirs(work_root, exist_ok=True)
+    path = osp.join(work_root, 'seeds.json')
+    with open(path + '.part', 'w') as f:
+        json.dump(result, f, indent=1)
+    os.replace(path + '.part', path)
+    return result
+
+
+def format_summary(result: dict) -> str:
+    """One line per seed and one mean / min / max line per metric."""
+    lines = []
+    for k, st in result['summary'].items():
+        per_seed = ', '.join(f'seed {s}: {m[k]:.4f}' for s, m in result['runs'].items())
+        lines.append(f'{k}: {per_seed}')
+        lines.append(f'{k}: mean {st["mean"]:.4f}, min {st["min"]:.4f}, max {st["max"]:.4f}, '
+                     f'std {st["std"]:.4f} over {st["n"]} run(s)')
+    if result['failed']:
+        lines.append(f'failed seeds: {result["failed"]}')
+    return '\n'.join(lines)
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p.add_argument('config')
+    p.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
+    p.add_argument('--metric', help='headline metric (default: every metric the runs share)')
+    p.add_argument('--work-dir', help='default: work_dirs/<config name>_seeds')
+    p.add_argument('--deterministic', action='store_true',
+                   help='randomness.deterministic=True in every run')
+    p.add_argument('--cfg-options', nargs='+', default=[], help='passed to each run')
+    return p.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if not osp.isfile(args.config):
+        print(f'{args.config}: no such config file', file=sys.stderr)
+        return 2
+    root = args.work_dir or osp.join(
+        'work_dirs', osp.splitext(osp.basename(args.config))[0] + '_seeds')
+    try:
+        result = run_seeds(args.config, args.seeds, root, args.metric, args.deterministic,
+                           args.cfg_options)
+    except KeyboardInterrupt:
+        print('[seeds] interrupted', file=sys.stderr)
+        return 130
+    print(format_summary(result))
+    print(f'[seeds] written {osp.join(root, "seeds.json")}')
+    return 1 if result['failed'] else 0

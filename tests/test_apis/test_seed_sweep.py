@@ -1,0 +1,80 @@
+import json
+import os
+import sys
+
+import pytest
+
+from mmsport.apis.seed_sweep import (format_summary, last_val_metrics, main, run_seeds,
+                                     summarize, train_command)
+
+
+def _write_scalars(work_dir, records, stamp='20260101_000000'):
+    d = os.path.join(work_dir, stamp, 'vis_data')
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, 'scalars.json'), 'w') as f:
+        f.write('\n'.join(json.dumps(r) for r in records) + '\n')
+
+
+def test_last_val_metrics_skips_training_records_and_takes_the_newest_run(tmp_path):
+    wd = str(tmp_path)
+    _write_scalars(wd, [{'mAP@1': 0.1, 'step': 1}], stamp='20260101_000000')
+    _write_scalars(wd, [{'loss': 0.5, 'lr': 1e-3, 'step': 10},
+                        {'mAP@1': 0.4, 'mAP@1_PASS': 0.9, 'time': 0.2, 'step': 1},
+                        {'loss': 0.3, 'lr': 1e-4, 'step': 20},
+                        {'mAP@1': 0.6, 'mAP@1_PASS': 1.0, 'data_time': 0.1, 'step': 2}],
+                   stamp='20260102_000000')
+    assert last_val_metrics(wd) == {'mAP@1': 0.6, 'mAP@1_PASS': 1.0}
+    assert last_val_metrics(str(tmp_path / 'none')) == {}
+
+
+def test_summarize_is_hand_worked():
+    st = summarize([0.740, 0.621, 0.781])
+    assert st['mean'] == pytest.approx(0.714)
+    assert (st['min'], st['max'], st['n']) == (0.621, 0.781, 3)
+    # sample std: sqrt((0.026**2 + 0.093**2 + 0.067**2) / 2)
+    assert st['std'] == pytest.approx(0.0831084, abs=1e-7)
+    assert summarize([0.5])['std'] == 0.0
+    with pytest.raises(ValueError):
+        summarize([])
+
+
+def _fake_command(config, seed, work_dir, deterministic, cfg_options):
+    """A 'training run' that logs metric 0.5 + seed / 10, and fails for seed 3."""
+    code = (f'import json, os, sys\n'
+            f'if {seed} == 3: sys.exit(1)\n'
+            f'd = os.path.join({work_dir!r}, "20260101_000000", "vis_data")\n'
+            f'os.makedirs(d)\n'
+            f'open(os.path.join(d, "scalars.json"), "w").write('
+            f'json.dumps({{"loss": 1.0, "lr": 0.1, "step": 1}}) + "\\n" + '
+            f'json.dumps({{"f1": 0.5 + {seed} / 10, "step": 1}}) + "\\n")\n')
+    return [sys.executable, '-c', code]
+
+
+def test_run_seeds_reports_each_run_and_the_spread(tmp_path):
+    res = run_seeds('cfg.py', [0, 1, 2], str(tmp_path), metric='f1', command=_fake_command)
+    assert res['runs'] == {0: {'f1': 0.5}, 1: {'f1': 0.6}, 2: {'f1': 0.7}}
+    assert res['summary']['f1']['mean'] == pytest.approx(0.6)
+    assert (res['summary']['f1']['min'], res['summary']['f1']['max']) == (0.5, 0.7)
+    saved = json.load(open(tmp_path / 'seeds.json'))
+    assert saved['summary']['f1']['n'] == 3 and not os.path.exists(tmp_path / 'seeds.json.part')
+    text = format_summary(res)
+    assert 'seed 1: 0.6000' in text and 'mean 0.6000, min 0.5000, max 0.7000' in text
+
+
+def test_a_failed_seed_is_reported_not_averaged(tmp_path, capsys):
+    res = run_seeds('cfg.py', [0, 3], str(tmp_path), command=_fake_command)
+    assert res['failed'] == [3] and list(res['runs']) == [0]
+    assert res['summary']['f1']['n'] == 1
+    assert 'seed 3 failed: exit code 1' in capsys.readouterr().out
+    with pytest.raises(KeyError, match="not 'mAP@1'"):
+        run_seeds('cfg.py', [0], str(tmp_path / 'b'), metric='mAP@1', command=_fake_command)
+
+
+def test_train_command_and_cli_errors(tmp_path, capsys):
+    cmd = train_command('c.py', 4, 'wd', deterministic=True, cfg_options=['a=1'])
+    assert cmd[1].endswith(os.path.join('tools', 'train.py')) and cmd[2:5] == ['c.py', '--work-dir',
+                                                                             'wd']
+    assert cmd[cmd.index('--cfg-options') + 1:] == ['randomness.seed=4', 'a=1',
+                                                    'randomness.deterministic=True']
+    assert main([str(tmp_path / 'missing.py')]) == 2
+    assert 'no such config file' in capsys.readouterr().err
