@@ -17,6 +17,7 @@ from mmengine.dist import get_dist_info, sync_random_seed
 from mmengine.logging import MMLogger
 from torch.utils.data import Sampler
 
+from mmsport.fileio.containers import NPZ_ERRORS, check_finite
 from mmsport.registry import DATA_SAMPLERS, DATASETS
 from mmsport.fileio.soccernet import (BALL_CLASSES_2023, SoccerNetDataError,
                                       check_labels_against_videos, iter_game_labels)
@@ -84,15 +85,17 @@ def load_oof_scores(oof_dirs: Union[str, Sequence[str]], game: str, half: int,
                                  f'(searched {dirs})')
     try:
         with np.load(path) as npz:
-            if 'scores' in npz:
+            key = 'scores' if 'scores' in npz else 'raw_predictions'
+            if key == 'scores':
                 preds = np.asarray(npz['scores'], np.float64)
                 frames = np.arange(len(preds))
             else:
                 frames = np.asarray(npz['frame_indexes'], np.int64).reshape(-1)
                 preds = np.asarray(npz['raw_predictions'], np.float64)
-    except (OSError, KeyError, ValueError) as e:
+    except NPZ_ERRORS as e:  # also a truncated / corrupt zip
         raise SoccerNetDataError(f'{path}: expected an npz with scores (T, C), or '
                                  f'frame_indexes (N,) and raw_predictions (N, C) ({e!r})') from e
+    check_finite(path, key, preds, SoccerNetDataError)  # NaN here would read as "no prediction"
     if preds.ndim == 1:
         preds = preds[:, None]
     if preds.shape[0] != frames.shape[0] or frames.size and (

@@ -372,3 +372,19 @@ def test_oof_reads_streamer_raw_scores(tmp_path):
     save_raw_scores(raw_scores_path(str(tmp_path), 'g', 1), scores, dict(game='g', half=1))
     out = load_oof_scores(str(tmp_path), 'g', 1, 50)
     assert out.shape == (50,) and out[10] == pytest.approx(0.9) and out[11] == 0
+
+
+def test_oof_scores_bad_files_name_the_file(tmp_path):
+    from mmsport.datasets.soccernet_ball_dataset import load_oof_scores
+    from mmsport.fileio.soccernet import SoccerNetDataError
+    from mmsport.testing.bad_inputs import truncate
+    d = tmp_path / 'g'
+    d.mkdir()
+    path = str(d / '1_raw_scores.npz')
+    np.savez(path, scores=np.array([[0.1, 0.2], [np.nan, 0.3]]))
+    with pytest.raises(SoccerNetDataError, match=r'1_raw_scores.npz: scores\[1, 0\] is nan'):
+        load_oof_scores(str(tmp_path), 'g', 1, 2)
+    np.savez(path, scores=np.random.rand(500, 2))
+    truncate(path)
+    with pytest.raises(SoccerNetDataError, match='1_raw_scores.npz: expected an npz'):
+        load_oof_scores(str(tmp_path), 'g', 1, 500)
