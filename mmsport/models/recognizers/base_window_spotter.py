@@ -13,7 +13,10 @@ from mmsport.registry import MODELS
 # the seed's focal loss (alpha 0.4, gamma 1.2) is mmpretrain's sigmoid focal loss
 DEFAULT_LOSS = dict(type='FocalLoss', alpha=0.4, gamma=1.2, _scope_='mmpretrain')
 # mmpretrain EfficientNetV2-B0; the seed's 2D encoder is timm's tf_efficientnetv2_b0
-DEFAULT_ENCODER_2D = dict(type='EfficientNetV2', arch='b0', drop_path_rate=0.2)
+# act SiLU: the same function as mmpretrain's default mmcv Swish (x * sigmoid(x)), as
+# one fused kernel (benchmarks/bench_stacker_vs_timm.py); weights are interchangeable
+DEFAULT_ENCODER_2D = dict(type='EfficientNetV2', arch='b0', drop_path_rate=0.2,
+                          act_cfg=dict(type='SiLU'))
 
 
 def build_efficientnet_trunk(cfg: dict, in_channels: int, out_index: int,

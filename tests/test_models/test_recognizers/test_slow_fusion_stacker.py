@@ -180,3 +180,34 @@ def test_forward_is_head_over_encoded_stacks_and_stacks_are_batch_independent():
             model.encode_stacks(x)  # 9 channels are not a stack of 3
         with pytest.raises(ValueError):
             model.head_forward(head_in[:, :, :2])  # 2 stacks, the head takes 3
+
+
+def test_channels_last_and_silu_are_the_same_function():
+    """The speed settings (channels-last 2D encoder, fused SiLU instead of mmcv Swish)
+    give the logits and gradients of the plain NCHW / Swish model."""
+    from mmsport.models.recognizers.base_window_spotter import DEFAULT_ENCODER_2D
+    assert DEFAULT_ENCODER_2D['act_cfg'] == dict(type='SiLU')
+    torch.manual_seed(0)
+    fast = _model(encoder_2d=dict(NO_DROP_ENCODER, act_cfg=dict(type='SiLU')))
+    plain = _model(encoder_2d=NO_DROP_ENCODER, channels_last_2d=False)  # mmpretrain's Swish
+    plain.load_state_dict(fast.state_dict())
+    conv = fast.encoder_2d.layers[0].conv.weight
+    assert conv.is_contiguous(memory_format=torch.channels_last) and conv.dim() == 4
+    assert not plain.encoder_2d.layers[0].conv.weight.is_contiguous(
+        memory_format=torch.channels_last)
+    # non-trivial BN statistics, so every layer matters
+    for a, b in zip(fast.modules(), plain.modules()):
+        if isinstance(a, torch.nn.BatchNorm2d):
+            a.running_mean.uniform_(-0.1, 0.1)
+            a.running_var.uniform_(0.5, 2.0)
+            b.load_state_dict(a.state_dict())
+    x = torch.rand(2, 15, 64, 96)
+    fast.eval()
+    plain.eval()
+    out_fast, out_plain = fast.forward_logits(x), plain.forward_logits(x)
+    assert out_fast.abs().max() > 1e-3
+    torch.testing.assert_close(out_fast, out_plain, rtol=1e-4, atol=1e-5)
+    out_fast.sum().backward()
+    out_plain.sum().backward()
+    torch.testing.assert_close(fast.encoder_2d.layers[0].conv.weight.grad,
+                               plain.encoder_2d.layers[0].conv.weight.grad, rtol=1e-3, atol=1e-5)
