@@ -89,12 +89,33 @@ def stream_decode(path, input_size=(320, 180), stack=3):
 
 
 def timed(fn, *a, repeat=3):
-    best = float('inf')
+    """Best wall time of ``repeat`` calls, its result, and that call's CPU time
+    (all threads of this process)."""
+    best, cpu = float('inf'), 0.0
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         n = fn(*a)
-        best = min(best, time.perf_counter() - t0)
-    return best, n
+        wall = time.perf_counter() - t0
+        if wall < best:
+            best, cpu = wall, time.process_time() - c0
+    return best, n, cpu
+
+
+def resize_only_cpu(path, n_max=200, input_size=(320, 180)):
+    """CPU seconds per frame of the resize alone (frames decoded beforehand)."""
+    from mmsport.datasets.tennis_io import resize_frame
+    cap = cv2.VideoCapture(path)
+    frames = []
+    while len(frames) < n_max:
+        ok, f = cap.read()
+        if not ok:
+            break
+        frames.append(f)
+    cap.release()
+    c0 = time.process_time()
+    for f in frames:
+        resize_frame(f, input_size).transpose(2, 0, 1)
+    return (time.process_time() - c0) / len(frames)
 
 
 def peak_rss_of_inference(video, cfg, ckpt, out_dir):
@@ -116,13 +137,21 @@ def bench_decode(d, n_frames):
     print(f'== 1. decode stage, 1280x720 H.264, {n_frames} frames')
     vid = os.path.join(d, 'hd.mp4')
     write_video(vid, n_frames, (1280, 720))
-    t_plain, n1 = timed(plain_decode, vid)
-    t_stream, n2 = timed(stream_decode, vid)
+    t_plain, n1, c_plain = timed(plain_decode, vid)
+    t_stream, n2, c_stream = timed(stream_decode, vid)
     assert n1 == n2 == n_frames, (n1, n2)
-    print(f'plain cv2 sequential decode : {n1 / t_plain:8.1f} frames/s')
-    print(f'streaming decode stage      : {n2 / t_stream:8.1f} frames/s '
+    c_resize = resize_only_cpu(vid)
+    print(f'plain cv2 sequential decode : {n1 / t_plain:8.1f} frames/s, '
+          f'{1e3 * c_plain / n1:.2f} ms CPU/frame, {c_plain / t_plain:.2f} cores busy')
+    print(f'streaming decode stage      : {n2 / t_stream:8.1f} frames/s, '
+          f'{1e3 * c_stream / n2:.2f} ms CPU/frame, {c_stream / t_stream:.2f} cores busy '
           '(decode + resize to 320x180 + stack of 3)')
+    print(f'resize alone                :           {1e3 * c_resize:.2f} ms CPU/frame')
     print(f'ratio streaming / plain     : {t_plain / t_stream:8.3f}  (goal >= 0.9)')
+    # when the plain decoder already keeps every core busy, the stage can go at most
+    # as fast as its CPU per frame allows
+    print(f'CPU-bound ceiling           : {c_plain / c_stream:8.3f}  (plain CPU / stage CPU '
+          f'per frame; {os.cpu_count()} cores)')
 
 
 def bench_rss(d, seconds_short, seconds_long, size):
