@@ -59,7 +59,8 @@ def build_models():
     models = {}
     enc = timm_encoder(3)
     if enc is not None:
-        seed = MODELS.build(dict(type='SlowFusionStacker'))
+        # NCHW as the seed runs (channels-last stacks would also speed up timm's convs)
+        seed = MODELS.build(dict(type='SlowFusionStacker', channels_last_2d=False))
         seed.encoder_2d = enc
         models['seed (timm)'] = seed
     models['ours'] = MODELS.build(dict(type='SlowFusionStacker'))

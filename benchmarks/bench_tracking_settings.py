@@ -22,7 +22,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONFIG = os.path.join(REPO, 'configs', 'ball_tracking',
                       'ballunet_s3_adam-1500it_shuttlecock-320x180.py')
 DEFAULT_SETTINGS = ['tiny-320x180:320:180:8,16,32,64', 'wide-320x180:320:180:16,32,64,128',
-                    'tiny-512x288:512:288:8,16,32,64']
+                    'tiny-512x288:512:288:8,16,32,64', 'tiny-640x360:640:360:8,16,32,64']
 
 
 def parse_setting(text):
