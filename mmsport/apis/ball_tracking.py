@@ -43,9 +43,12 @@ class BallTrackStreamer:
     @torch.no_grad()
     def _infer(self, batch: np.ndarray, full_size: Tuple[int, int], want_heat: bool):
         data = self.model.data_preprocessor(dict(inputs=torch.from_numpy(batch)), False)
-        probs = self.model(data['inputs'], mode='tensor').float().sigmoid()  # (B, h, w)
+        logits = self.model(data['inputs'], mode='tensor').float()  # (B, h, w)
+        if not want_heat:  # the sigmoid of the five values the codec reads, not of the map
+            return (*self.model.codec.decode(logits, full_size, from_logits=True), None)
+        probs = logits.sigmoid()
         balls, scores = self.model.codec.decode(probs, full_size)
-        return balls, scores, (probs.cpu().numpy() if want_heat else None)
+        return balls, scores, probs.cpu().numpy()
 
     def stream(self, frames: Iterable[np.ndarray], keep_frames: bool = False,
                keep_heatmaps: bool = False, prefetch_frames: int = 8) -> Iterator[tuple]:
@@ -71,7 +74,8 @@ class BallTrackStreamer:
         n = k = 0
 
         def prepare(frame):  # decode + resize run ahead in the prefetch thread
-            return frame, resize_frame(frame, (w, h)).transpose(2, 0, 1)  # (3, h, w)
+            # (3, h, w) made contiguous once; each frame is copied into S stacks
+            return frame, np.ascontiguousarray(resize_frame(frame, (w, h)).transpose(2, 0, 1))
 
         items = map(prepare, frames)
         if prefetch_frames > 0:

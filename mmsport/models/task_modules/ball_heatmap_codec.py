@@ -57,12 +57,22 @@ class BallHeatmapCodec:
         return heat.astype(np.float32)
 
     def decode(self, heatmaps: Union[np.ndarray, torch.Tensor],
-               full_size: Tuple[int, int]) -> Tuple[np.ndarray, np.ndarray]:
+               full_size: Tuple[int, int],
+               from_logits: bool = False) -> Tuple[np.ndarray, np.ndarray]:
         """Heatmaps (probabilities) -> ``(code, x, y)`` at full resolution.
 
+        Only the arg-max and its four neighbours are read after the arg-max
+        itself, so decoding costs one pass over the map.
+
         Args:
-            heatmaps: (N, h, w) values in [0, 1].
+            heatmaps: (N, h, w) values in [0, 1], or logits with ``from_logits``.
             full_size: (W, H) to scale positions to.
+            from_logits: ``heatmaps`` are logits: the sigmoid is applied to the
+                five values read (the arg-max of the logits is the arg-max of
+                the probabilities), not to the whole map. Where the sigmoid
+                saturates to 1.0 in float32 (logits above ~16.6) the logits
+                still order the pixels; a probability map ties there and its
+                arg-max is the first tied pixel.
 
         Returns:
             tuple: ``balls`` (N, 3) float64 rows ``(code, x, y)`` with code 1
@@ -73,26 +83,29 @@ class BallHeatmapCodec:
         if heat.ndim == 2:
             heat = heat[None]
         n, h, w = heat.shape
-        flat = heat.reshape(n, -1)
-        peak, idx = flat.max(dim=1)  # (N,)
+        _, idx = heat.reshape(n, -1).max(dim=1)  # (N,)
         py, px = idx // w, idx % w
         rows = torch.arange(n, device=heat.device)
-        logh = heat.clamp(min=1e-6).log()
+        xl, xr = (px - 1).clamp(min=0), (px + 1).clamp(max=w - 1)
+        yu, yd = (py - 1).clamp(min=0), (py + 1).clamp(max=h - 1)
+        five = torch.stack([heat[rows, py, px], heat[rows, py, xl], heat[rows, py, xr],
+                            heat[rows, yu, px], heat[rows, yd, px]])  # (5, N)
+        if from_logits:
+            five = five.sigmoid()
+        peak = five[0]
+        c, lx, rx, uy, dy_ = five.clamp(min=1e-6).log()
 
         def offset(c, lo, hi):  # parabola vertex from log values at -1, 0, +1
             d = lo - 2 * c + hi
             off = 0.5 * (lo - hi) / torch.where(d < 0, d, torch.full_like(d, -1e-6))
             return off.clamp(-0.5, 0.5)
 
-        c = logh[rows, py, px]
-        dx = offset(c, logh[rows, py, (px - 1).clamp(min=0)], logh[rows, py, (px + 1).clamp(max=w - 1)])
-        dy = offset(c, logh[rows, (py - 1).clamp(min=0), px], logh[rows, (py + 1).clamp(max=h - 1), px])
-        dx = torch.where((px > 0) & (px < w - 1), dx, torch.zeros_like(dx))
-        dy = torch.where((py > 0) & (py < h - 1), dy, torch.zeros_like(dy))
+        dx = torch.where((px > 0) & (px < w - 1), offset(c, lx, rx), torch.zeros_like(c))
+        dy = torch.where((py > 0) & (py < h - 1), offset(c, uy, dy_), torch.zeros_like(c))
         cx, cy = px.double() + dx.double(), py.double() + dy.double()
         fw, fh = full_size
-        x = (cx.double() + 0.5) * fw / w - 0.5
-        y = (cy.double() + 0.5) * fh / h - 0.5
+        x = (cx + 0.5) * fw / w - 0.5
+        y = (cy + 0.5) * fh / h - 0.5
         visible = peak >= self.vis_thr
         balls = torch.stack([visible.double(), x, y], dim=1)
         balls[~visible, 1:] = -1.0

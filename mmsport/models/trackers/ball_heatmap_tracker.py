@@ -58,18 +58,19 @@ class BallHeatmapTracker(BaseModel):
     def predict(self, logits: torch.Tensor,
                 data_samples: List[BaseDataElement]) -> List[BaseDataElement]:
         """Fill ``pred_ball`` (3,) = (code, x, y) at full resolution and ``pred_score``."""
-        probs = logits.float().sigmoid()
+        logits = logits.float()
         sizes = [tuple(s.metainfo['full_size']) for s in data_samples]
         keep = self.test_cfg.get('keep_heatmap', False)
         if len(set(sizes)) == 1:
-            balls, scores = self.codec.decode(probs, sizes[0])
+            balls, scores = self.codec.decode(logits, sizes[0], from_logits=True)
         else:  # mixed source sizes in one batch: decode one by one
-            decoded = [self.codec.decode(p[None], sz) for p, sz in zip(probs, sizes)]
+            decoded = [self.codec.decode(lg[None], sz, from_logits=True)
+                       for lg, sz in zip(logits, sizes)]
             balls = torch.cat([torch.as_tensor(b) for b, _ in decoded]).numpy()
             scores = torch.cat([torch.as_tensor(s) for _, s in decoded]).numpy()
         for i, sample in enumerate(data_samples):
             sample.pred_ball = balls[i]
             sample.pred_score = float(scores[i])
             if keep:
-                sample.pred_heatmap = probs[i].cpu()
+                sample.pred_heatmap = logits[i].sigmoid().cpu()
         return data_samples

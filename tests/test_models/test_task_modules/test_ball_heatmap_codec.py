@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+import torch
 
 from mmsport.models.task_modules import BallHeatmapCodec
 
@@ -50,3 +51,31 @@ def test_threshold_gives_no_ball():
     heat = np.full((1, 10, 10), 0.3, np.float32)
     dec, scores = codec.decode(heat, (40, 40))
     assert dec[0, 0] == 0 and scores[0] == pytest.approx(0.3)
+
+
+def test_decoding_logits_equals_decoding_their_sigmoid():
+    """from_logits applies the sigmoid to the five values read: same balls and scores,
+    bit for bit, as decoding the whole probability map (peaks inside, at the border,
+    and a flat map)."""
+    torch.manual_seed(0)
+    codec = BallHeatmapCodec()
+    logits = torch.randn(32, 45, 80) * 2  # below sigmoid's saturation (float32: ~16.6)
+    logits[:8, 0, :] += 5  # peaks on the top row
+    logits[8:12, :, -1] += 5  # and on the right column
+    logits[12] = -20.0  # no ball
+    balls_p, scores_p = codec.decode(logits.sigmoid(), (1280, 720))
+    balls_l, scores_l = codec.decode(logits, (1280, 720), from_logits=True)
+    np.testing.assert_array_equal(balls_l, balls_p)
+    np.testing.assert_array_equal(scores_l, scores_p)
+    assert balls_p[12, 0] == 0 and (balls_p[:12, 0] == 1).all()
+
+
+def test_decoding_logits_finds_the_peak_where_the_sigmoid_saturates():
+    # logits 20 and 25 both become probability 1.0 in float32: the map cannot tell
+    # them apart (its arg-max is the first), the logits can
+    codec = BallHeatmapCodec()
+    logits = torch.full((1, 9, 9), -10.0)
+    logits[0, 2, 2], logits[0, 6, 6] = 20.0, 25.0
+    assert logits.sigmoid()[0, 2, 2] == logits.sigmoid()[0, 6, 6] == 1.0
+    balls, _ = codec.decode(logits, (9, 9), from_logits=True)
+    np.testing.assert_allclose(balls[0], [1, 6, 6])
