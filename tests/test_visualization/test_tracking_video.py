@@ -52,8 +52,12 @@ def test_partial_file_never_looks_finished(tmp_path):
 SCRIPT = """
 import sys, time
 import numpy as np
+import signal
 from mmsport.utils.interrupt import sigterm_as_interrupt
 from mmsport.visualization import TrackingVideoWriter
+# Ctrl-C as in a terminal: a job started in the background by a shell (CI, nohup ... &)
+# inherits SIGINT ignored, and Python then installs no KeyboardInterrupt handler
+signal.signal(signal.SIGINT, signal.default_int_handler)
 with sigterm_as_interrupt(), TrackingVideoWriter(sys.argv[1], 25, (64, 48)) as vw:
     for i in range(10000):
         vw.write(np.full((48, 64, 3), i % 255, np.uint8))
