@@ -112,8 +112,12 @@ def run_seeds(config: str, seeds: Sequence[int], work_root: str,
         if metric is not None and metric not in metrics:
             raise KeyError(f'{wd}: the run reported {sorted(metrics)}, not {metric!r}')
         runs[seed] = metrics
-    keys = [metric] if metric is not None else sorted(
-        set.intersection(*(set(m) for m in runs.values()))) if runs else []
+    if not runs:  # every seed failed: nothing to summarize
+        keys = []
+    elif metric is not None:
+        keys = [metric]
+    else:
+        keys = sorted(set.intersection(*(set(m) for m in runs.values())))
     summary = {k: summarize([m[k] for m in runs.values()]) for k in keys}
     result = dict(config=config, seeds=list(seeds), runs=runs, failed=failed, summary=summary)
     os.makedirs(work_root, exist_ok=True)

@@ -66,6 +66,9 @@ def test_a_failed_seed_is_reported_not_averaged(tmp_path, capsys):
     assert res['failed'] == [3] and list(res['runs']) == [0]
     assert res['summary']['f1']['n'] == 1
     assert 'seed 3 failed: exit code 1' in capsys.readouterr().out
+    res = run_seeds('cfg.py', [3], str(tmp_path / 'a'), metric='f1', command=_fake_command)
+    assert res['failed'] == [3] and res['summary'] == {}
+    assert 'failed seeds: [3]' in format_summary(res)
     with pytest.raises(KeyError, match="not 'mAP@1'"):
         run_seeds('cfg.py', [0], str(tmp_path / 'b'), metric='mAP@1', command=_fake_command)
 
