@@ -20,7 +20,6 @@ Prints windows/s of each and the ratios; absolute numbers on a shared CPU are no
 import argparse
 import os
 import sys
-import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
@@ -40,6 +39,7 @@ def main(argv=None):
     from mmengine.registry import init_default_scope
 
     import mmsport  # noqa: F401  (registers the models)
+    from alternating_timer import time_alternating
     from mmsport.registry import MODELS
     init_default_scope('mmsport')
     torch.manual_seed(0)
@@ -54,23 +54,7 @@ def main(argv=None):
         '  its 2D encoder alone': lambda: slow.encoder_2d(stacks),
         'early fusion 2D': lambda: early.forward_logits(x),
     }
-    amp_dtype = torch.float16 if dev.type == 'cuda' else torch.bfloat16
-
-    def timed(fn, n):
-        with torch.no_grad(), torch.autocast(dev.type, dtype=amp_dtype, enabled=a.amp):
-            t0 = time.perf_counter()
-            for _ in range(n):
-                fn()
-            if dev.type == 'cuda':
-                torch.cuda.synchronize(dev)
-            return time.perf_counter() - t0
-
-    for fn in runs.values():  # warm-up (allocator, cuDNN / oneDNN kernel choice)
-        timed(fn, 1)
-    spent = dict.fromkeys(runs, 0.0)
-    for _ in range(a.blocks):
-        for name, fn in runs.items():
-            spent[name] += timed(fn, a.iters)
+    spent = time_alternating(runs, a.blocks, a.iters, a.device, a.amp)
     n = a.blocks * a.iters * a.batch
     params = {'slow fusion stacker': slow, 'early fusion 2D': early}
     print(f'windows of 15 gray frames at {w}x{h}, batch {a.batch}, {n} windows per model, '

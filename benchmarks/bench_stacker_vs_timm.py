@@ -19,8 +19,8 @@ parameters); only the 2D encoder differs:
   fused kernel): the model as it was when the issue measured 0.73x.
 
 A profile (torch.profiler, 2D encoder alone) shows the seed's and the NCHW/SiLU
-trunk running the same kernels for the same time (convolution 68%, batch norm 13%,
-SiLU 10%); the Swish trunk spends the difference in ``sigmoid`` + ``mul``.
+trunk running the same kernels for the same time (convolution ~73%, batch norm ~11%,
+SiLU ~9%); the Swish trunk spends the difference in ``sigmoid`` + ``mul``.
 
 The same random (B, 15, H, W) windows go through each model (random weights, eval,
 no_grad), timed in alternating blocks so that load changes on a shared machine hit
@@ -30,7 +30,6 @@ The seed's input is 1280x736; the issue's measurement used 640x368, batch 1, 2 t
 import argparse
 import os
 import sys
-import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
@@ -83,6 +82,8 @@ def main(argv=None):
     a = p.parse_args(argv)
 
     import torch
+
+    from alternating_timer import time_alternating
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     dev = torch.device(a.device)
@@ -93,27 +94,13 @@ def main(argv=None):
         return 1
     w, h = a.size
     x = torch.rand(a.batch, 15, h, w, device=dev)  # (B, T, H, W) gray frames in [0, 1]
-    amp_dtype = torch.float16 if dev.type == 'cuda' else torch.bfloat16
     with torch.no_grad():
         ref = models['seed (timm)'].forward_logits(x)
         for name, m in models.items():
             assert m.forward_logits(x).shape == ref.shape, name
 
-    def timed(m, n):
-        with torch.no_grad(), torch.autocast(dev.type, dtype=amp_dtype, enabled=a.amp):
-            t0 = time.perf_counter()
-            for _ in range(n):
-                m.forward_logits(x)
-            if dev.type == 'cuda':
-                torch.cuda.synchronize(dev)
-            return time.perf_counter() - t0
-
-    for m in models.values():  # warm-up (allocator, oneDNN / cuDNN kernel choice)
-        timed(m, 1)
-    spent = dict.fromkeys(models, 0.0)
-    for _ in range(a.blocks):
-        for name, m in models.items():
-            spent[name] += timed(m, a.iters)
+    runs = {name: (lambda m=m: m.forward_logits(x)) for name, m in models.items()}
+    spent = time_alternating(runs, a.blocks, a.iters, a.device, a.amp)
     n = a.blocks * a.iters * a.batch
     print(f'windows of 15 gray frames at {w}x{h}, batch {a.batch}, {n} windows per model, '
           f'device {a.device}, amp {a.amp}, torch threads {torch.get_num_threads()}')
