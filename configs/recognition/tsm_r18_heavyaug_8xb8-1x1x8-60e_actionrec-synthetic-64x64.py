@@ -9,7 +9,7 @@ model = dict(backbone=dict(depth=18, norm_eval=False),
 _resize = dict(type='Resize', scale=(input_size, input_size), keep_ratio=False)
 train_pipeline = [
     dict(type='SampleFrames', clip_len=1, frame_interval=1, num_clips=8),
-    dict(type='RawFrameDecode'), _resize,
+    dict(type='CheckedRawFrameDecode'), _resize,
     dict(type='Flip', flip_ratio=0.5),
     # hue stays 0: mmaction 1.2's ColorJitter adds a negative int to a uint8 array for hue
     # shifts, which numpy 2 rejects (OverflowError)
@@ -19,7 +19,7 @@ train_pipeline = [
 ]
 val_pipeline = [
     dict(type='SampleFrames', clip_len=1, frame_interval=1, num_clips=8, test_mode=True),
-    dict(type='RawFrameDecode'), _resize,
+    dict(type='CheckedRawFrameDecode'), _resize,
     dict(type='FormatShape', input_format='NCHW'),
     dict(type='PackActionInputs', meta_keys={{_base_.meta_keys}}),
 ]

@@ -20,7 +20,7 @@ model = dict(backbone=dict(pretrained=None, pretrained2d=False, num_segments=num
 meta_keys = ('img_shape', 'frame_dir')  # frame_dir names the video in dumped results
 train_pipeline = [
     dict(type='SampleFrames', clip_len=1, frame_interval=1, num_clips=num_segments),
-    dict(type='RawFrameDecode'),
+    dict(type='CheckedRawFrameDecode'),
     dict(type='Resize', scale=(-1, int(input_size * 8 / 7))),
     dict(type='MultiScaleCrop', input_size=input_size, scales=(1, 0.875, 0.75, 0.66),
          random_crop=False, max_wh_scale_gap=1, num_fixed_crops=13),
@@ -35,7 +35,7 @@ train_pipeline = [
 val_pipeline = [
     dict(type='SampleFrames', clip_len=1, frame_interval=1, num_clips=num_segments,
          test_mode=True),
-    dict(type='RawFrameDecode'),
+    dict(type='CheckedRawFrameDecode'),
     dict(type='Resize', scale=(-1, int(input_size * 8 / 7))),
     dict(type='CenterCrop', crop_size=input_size),
     dict(type='FormatShape', input_format='NCHW'),

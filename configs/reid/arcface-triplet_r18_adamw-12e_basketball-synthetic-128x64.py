@@ -6,13 +6,13 @@ _base_ = './arcface-triplet_r18_adamw-12e_atmacup22-224x224_stage1-side.py'
 input_hw = (128, 64)
 _resize = dict(type='mmpretrain.Resize', scale=input_hw[::-1], keep_ratio=False)
 train_pipeline = [
-    dict(type='mmpretrain.LoadImageFromFile'), _resize,
+    dict(type='CheckedLoadImageFromFile'), _resize,
     dict(type='mmpretrain.RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='mmpretrain.ColorJitter', brightness=0.2, contrast=0.2, saturation=0.2),
     dict(type='mmpretrain.PackInputs', meta_keys={{_base_.meta_keys}}),
 ]
 test_pipeline = [
-    dict(type='mmpretrain.LoadImageFromFile'), _resize,
+    dict(type='CheckedLoadImageFromFile'), _resize,
     dict(type='mmpretrain.PackInputs', meta_keys={{_base_.meta_keys}}),
 ]
 train_dataloader = dict(num_workers=1, dataset=dict(angles=None, pipeline=train_pipeline))

@@ -38,8 +38,8 @@ def parse_args(argv=None):
     return p.parse_args(argv)
 
 
-DECODING = ('RawFrameDecode', 'DecordInit', 'DecordDecode', 'OpenCVInit', 'OpenCVDecode',
-            'PyAVInit', 'PyAVDecode')
+DECODING = ('RawFrameDecode', 'CheckedRawFrameDecode', 'DecordInit', 'DecordDecode',
+            'OpenCVInit', 'OpenCVDecode', 'PyAVInit', 'PyAVDecode')
 
 
 def split_pipeline(test_pipeline):

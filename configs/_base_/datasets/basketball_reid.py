@@ -9,14 +9,14 @@ fold = dict(fold=0, num_folds=5, unknowns_per_fold=2, val_ratio=0.2, fold_seed=0
 meta_keys = ('img_path', 'label_id', 'camid', 'role', 'angle')
 
 train_pipeline = [
-    dict(type='mmpretrain.LoadImageFromFile'),
+    dict(type='CheckedLoadImageFromFile'),
     dict(type='mmpretrain.Resize', scale=input_hw[::-1], keep_ratio=False),
     dict(type='mmpretrain.RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='mmpretrain.ColorJitter', brightness=0.2, contrast=0.2, saturation=0.2),
     dict(type='mmpretrain.PackInputs', meta_keys=meta_keys),
 ]
 test_pipeline = [
-    dict(type='mmpretrain.LoadImageFromFile'),
+    dict(type='CheckedLoadImageFromFile'),
     dict(type='mmpretrain.Resize', scale=input_hw[::-1], keep_ratio=False),
     dict(type='mmpretrain.PackInputs', meta_keys=meta_keys),
 ]

@@ -1,5 +1,6 @@
 from .ball_stack_transforms import (BallHeatmapTarget, LoadBallFrameStack, PackBallInputs,
                                     RandomBallCrop, RandomFlipBallStack)
+from .checked_loading import CheckedLoadImageFromFile, CheckedRawFrameDecode
 from .soccer_window_transforms import (LoadSoccerWindow, PackSoccerWindowInputs,
                                        RandomHorizontalFlipWindow, SoccerWindowTarget)
 from .soccer_clip_transforms import (LoadSoccerClip, LoadSoccerClipFeatures,
@@ -11,3 +12,4 @@ __all__ = ['LoadBallFrameStack', 'RandomFlipBallStack', 'BallHeatmapTarget', 'Pa
            'PackSoccerWindowInputs']
 __all__ += ['LoadSoccerClip', 'LoadSoccerClipFeatures', 'SoccerClipTargets',
             'PackSoccerClipInputs', 'SoccerClipToImage']
+__all__ += ['CheckedRawFrameDecode', 'CheckedLoadImageFromFile']
