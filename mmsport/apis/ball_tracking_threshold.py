@@ -1,0 +1,132 @@
+"""Choose a ball tracker's visibility threshold on a split of a labelled root.
+
+    python tools/ball_tracking/choose_threshold.py CONFIG CHECKPOINT [--split train]
+        [--clips KEY ...] [--thresholds 0.1 0.2 ...] [--out sweep.json]
+
+Each clip of the split streams through the model once (decoded at threshold 0,
+so every frame keeps its peak position and probability); the threshold is then
+swept on those raw peaks (:mod:`mmsport.evaluation.ball_tracking_threshold`)
+with the config's post-processing and tolerance. Prints one row per threshold
+and the best by F1. Choose on the training split, report on the held-out one::
+
+    python tools/test.py CONFIG CHECKPOINT --cfg-options model.codec.vis_thr=<best>
+"""
+import argparse
+import json
+import sys
+from typing import Dict, List, Optional, Sequence
+
+from mmsport.fileio.ball_tracking import list_ball_clips, read_clip_labels
+from mmsport.fileio.errors import BallDataError
+from mmsport.utils.atomic import atomic_open
+from .ball_tracking import BallTrackStreamer, tracker_io_settings
+from .video_io import open_frames
+
+
+def raw_clip_tracks(model, clips, stack_size: int, input_size, batch_size: int = 16,
+                    log=print) -> List[Dict]:
+    """Per clip: labels and the model's raw peak in every frame.
+
+    Args:
+        model: a :class:`BallHeatmapTracker` in eval mode.
+        clips: labelled :class:`~mmsport.fileio.ball_tracking.BallClip` s.
+        stack_size, input_size: the model's stack and (w, h) input.
+        batch_size: stacks per forward pass.
+
+    Returns:
+        list of dicts ``key, gt`` (N, 3), ``track`` (N, 3) code 1 with the peak's
+        position in every frame, ``scores`` (N,) peak probabilities, ``width``.
+    """
+    streamer = BallTrackStreamer(model, stack_size, input_size, batch_size)
+    codec = model.codec
+    saved, codec.vis_thr = codec.vis_thr, 0.0  # every peak is a position
+    out = []
+    try:
+        for i, clip in enumerate(clips, 1):
+            frames = open_frames(clip.media)
+            gt = read_clip_labels(clip, frames.size)
+            track, scores = streamer.run(frames)
+            if len(track) != len(gt):
+                raise BallDataError(f'{clip.labels}: frame-count mismatch: {len(gt)} label '
+                                    f'rows but {len(track)} frames in {clip.media}')
+            out.append(dict(key=clip.key, gt=gt, track=track, scores=scores,
+                            width=float(frames.size[0])))
+            log(f'[{i}/{len(clips)}] {clip.key}: {len(track)} frames')
+    finally:
+        codec.vis_thr = saved
+    return out
+
+
+def split_clips(cfg, split: str, keys: Optional[Sequence[str]] = None):
+    """The clips of a config's ``train``/``val``/``test`` dataset (or ``keys`` of its root)."""
+    ds = cfg.get(f'{split}_dataloader').dataset
+    ds = ds.get('dataset', ds)  # through a wrapper such as RepeatDataset
+    layout, clips = list_ball_clips(ds.data_root, ds.get('layout', 'auto'),
+                                    keys if keys is not None else ds.get('clips'),
+                                    ds.get('games'))
+    return ds.data_root, layout, clips
+
+
+def parse_args(argv=None):
+    from mmsport.evaluation.ball_tracking_threshold import DEFAULT_THRESHOLDS
+    p = argparse.ArgumentParser(description='Sweep the visibility threshold of a ball tracker')
+    p.add_argument('config')
+    p.add_argument('checkpoint')
+    p.add_argument('--split', default='train', choices=('train', 'val', 'test'),
+                   help="the config dataset whose clips are used (default: train, so the "
+                        "held-out clips stay unseen)")
+    p.add_argument('--clips', nargs='+', help='these clip keys of that dataset\'s root instead')
+    p.add_argument('--thresholds', type=float, nargs='+', default=list(DEFAULT_THRESHOLDS))
+    p.add_argument('--tol', type=float, default=None,
+                   help='pixel tolerance (default: the config metric\'s, else TrackNetV2\'s)')
+    p.add_argument('--device', default='cpu')
+    p.add_argument('--batch-size', type=int, default=16)
+    p.add_argument('--out', help='write the sweep as JSON here (atomically)')
+    return p.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    from mmengine.config import Config
+
+    from mmsport.evaluation.ball_tracking_threshold import (best_threshold,
+                                                            sweep_visibility_threshold)
+    from .inference import init_model
+    cfg = Config.fromfile(args.config)
+    try:
+        root, layout, clips = split_clips(cfg, args.split, args.clips)
+    except BallDataError as e:
+        print(f'error: {e}', file=sys.stderr)
+        return 2
+    print(f'{root}: {layout} layout, {len(clips)} clip(s) of the {args.split} split')
+    model = init_model(cfg, args.checkpoint, args.device)
+    stack, size = tracker_io_settings(cfg)
+    try:
+        records = raw_clip_tracks(model, clips, stack, size, args.batch_size)
+    except BallDataError as e:
+        print(f'error: {e}', file=sys.stderr)
+        return 2
+    metric = cfg.get('test_evaluator', {})
+    metric = metric if isinstance(metric, dict) else {}
+    tol = args.tol if args.tol is not None else metric.get('tol')
+    rows = sweep_visibility_threshold(records, args.thresholds, tol,
+                                      metric.get('postprocess', dict()))
+    print(f'{"thr":>5s} {"F1":>7s} {"prec":>7s} {"recall":>7s} {"acc":>7s} {"SiBaTrAcc":>9s}')
+    for r in rows:
+        print(f"{r['thr']:5.2f} {r['f1']:7.4f} {r['precision']:7.4f} {r['recall']:7.4f} "
+              f"{r['accuracy']:7.4f} {r['SiBaTrAcc']:9.4f}")
+    best = best_threshold(rows)
+    print(f"best F1 {best['f1']:.4f} at vis_thr={best['thr']:.2f} (tolerance {best['tol']:.1f} "
+          f"px; {len(records)} clips, {sum(len(r['gt']) for r in records)} frames); test with "
+          f"--cfg-options model.codec.vis_thr={best['thr']:.2f}")
+    res = dict(config=args.config, checkpoint=args.checkpoint, split=args.split,
+               clips=[r['key'] for r in records], sweep=rows, best=best)
+    if args.out:
+        with atomic_open(args.out, 'w') as f:
+            json.dump(res, f, indent=1)
+    print(json.dumps(dict(best_thr=best['thr'], best_f1=best['f1'])))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,13 @@
+"""Sweep a ball tracker's visibility threshold on the training clips.
+
+    python tools/ball_tracking/choose_threshold.py CONFIG CHECKPOINT [--split train]
+        [--clips KEY ...] [--thresholds ...] [--out sweep.json]
+
+See :mod:`mmsport.apis.ball_tracking_threshold`.
+"""
+import sys
+
+from mmsport.apis.ball_tracking_threshold import main
+
+if __name__ == '__main__':
+    sys.exit(main())
