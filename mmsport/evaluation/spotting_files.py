@@ -7,7 +7,7 @@ Every game folder under a labels root holding the label file is evaluated agains
 ``tools/evaluate_spotting.py`` and :mod:`mmsport.apis.postprocess.respot`.
 
 Every file is read once into columns and validated
-(:func:`mmsport.fileio.soccernet.spotting_columns`): malformed entries are errors naming
+(:func:`mmsport.fileio.soccernet_entries.spotting_columns`): malformed entries are errors naming
 the file and the entry; what the reference ignores (unknown labels, halves other than 1
 and 2, ...) keeps its value but is warned about
 (:class:`~mmsport.fileio.soccernet.SoccerNetDataWarning`, naming the file and the count),
@@ -20,7 +20,8 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from mmsport.fileio.soccernet import SoccerNetDataError, load_json, spotting_columns
+from mmsport.fileio.soccernet import SoccerNetDataError, load_json
+from mmsport.fileio.soccernet_entries import spotting_columns
 
 from .functional.spotting import (BALL_2023_CLASSES, DELTAS, V2_CLASSES, Events,
                                   average_map_events, concat_events)
@@ -56,7 +57,7 @@ def read_events(path: str, key: str, classes, framerate: float, first_half: int 
                 strict: bool = False) -> Events:
     """One file's :class:`Events` (what ``labels_to_events`` / ``predictions_to_events``
     give for its list), read once and checked by
-    :func:`~mmsport.fileio.soccernet.spotting_columns` (errors re-raised as
+    :func:`~mmsport.fileio.soccernet_entries.spotting_columns` (errors re-raised as
     :class:`SpottingEvalError`; lenient cases warned about unless ``strict``).
 
     Rows of halves 1 and 2 with a known class are kept, in file order, halves becoming
