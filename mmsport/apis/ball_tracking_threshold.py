@@ -1,13 +1,16 @@
 """Choose a ball tracker's visibility threshold on a split of a labelled root.
 
     python tools/ball_tracking/choose_threshold.py CONFIG CHECKPOINT [--split train]
-        [--clips KEY ...] [--thresholds 0.1 0.2 ...] [--out sweep.json]
+        [--clips KEY ...] [--thresholds 0.1 0.2 ...] [--max-gaps 4 8] [--max-jumps 120]
+        [--raw raw.npz] [--out sweep.json]
 
 Each clip of the split streams through the model once (decoded at threshold 0,
 so every frame keeps its peak position and probability); the threshold is then
 swept on those raw peaks (:mod:`mmsport.evaluation.ball_tracking_threshold`)
-with the config's post-processing and tolerance. Prints one row per threshold
-and the best by F1. Choose on the training split, report on the held-out one::
+with the config's post-processing and tolerance (or a grid of its ``max_gap`` /
+``max_jump``). Prints one row per setting and the best by F1. ``--raw`` keeps
+the raw peaks in an npz, so a later sweep of the same model and clips skips the
+model. Choose on the training split, report on the held-out one::
 
     python tools/test.py CONFIG CHECKPOINT --cfg-options model.codec.vis_thr=<best>
 """
@@ -57,6 +60,35 @@ def raw_clip_tracks(model, clips, stack_size: int, input_size, batch_size: int =
     return out
 
 
+def save_raw_tracks(path: str, records: Sequence[Dict]) -> None:
+    """Write :func:`raw_clip_tracks` records to one npz (atomically)."""
+    import numpy as np
+    arrays = {}
+    for i, r in enumerate(records):
+        for k in ('gt', 'track', 'scores'):
+            arrays[f'{i}/{k}'] = np.asarray(r[k])
+    arrays['keys'] = np.array([r['key'] for r in records])
+    arrays['widths'] = np.array([r['width'] for r in records], np.float64)
+    with atomic_open(path, 'wb') as f:
+        np.savez(f, **arrays)
+
+
+def load_raw_tracks(path: str) -> List[Dict]:
+    """Records written by :func:`save_raw_tracks`; a truncated or foreign file is an
+    error naming it."""
+    import zipfile
+
+    import numpy as np
+    try:
+        with np.load(path) as z:
+            keys, widths = z['keys'].tolist(), z['widths'].tolist()
+            return [dict(key=k, width=w, **{n: z[f'{i}/{n}'] for n in ('gt', 'track', 'scores')})
+                    for i, (k, w) in enumerate(zip(keys, widths))]
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as e:
+        raise BallDataError(f'{path}: not a raw-peaks file of choose_threshold.py '
+                            f'({type(e).__name__}: {e})') from e
+
+
 def split_clips(cfg, split: str, keys: Optional[Sequence[str]] = None):
     """The clips of a config's ``train``/``val``/``test`` dataset (or ``keys`` of its root)."""
     ds = cfg.get(f'{split}_dataloader').dataset
@@ -79,14 +111,37 @@ def parse_args(argv=None):
     p.add_argument('--thresholds', type=float, nargs='+', default=list(DEFAULT_THRESHOLDS))
     p.add_argument('--tol', type=float, default=None,
                    help='pixel tolerance (default: the config metric\'s, else TrackNetV2\'s)')
+    p.add_argument('--max-gaps', type=int, nargs='+',
+                   help="post-processing max_gap values to try (default: the config's)")
+    p.add_argument('--max-jumps', type=float, nargs='+',
+                   help="post-processing max_jump values (px/frame) to try")
+    p.add_argument('--raw', help='npz of the raw peaks: read if it exists, else written')
     p.add_argument('--device', default='cpu')
     p.add_argument('--batch-size', type=int, default=16)
     p.add_argument('--out', help='write the sweep as JSON here (atomically)')
     return p.parse_args(argv)
 
 
+def _postprocess_grid(base: Optional[dict], max_gaps, max_jumps) -> List[Optional[dict]]:
+    """Post-processing settings to try: the config's, or its grid over the given values."""
+    if base is None and not (max_gaps or max_jumps):
+        return [None]
+    base = dict(base or {})
+    gaps = max_gaps or [base.get('max_gap')]
+    jumps = max_jumps or [base.get('max_jump')]
+    grid = []
+    for g in gaps:
+        for j in jumps:
+            pp = dict(base)
+            pp.update({k: v for k, v in (('max_gap', g), ('max_jump', j)) if v is not None})
+            grid.append(pp)
+    return grid
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
+    import os
+
     from mmengine.config import Config
 
     from mmsport.evaluation.ball_tracking_threshold import (best_threshold,
@@ -94,37 +149,48 @@ def main(argv=None) -> int:
     from .inference import init_model
     cfg = Config.fromfile(args.config)
     try:
-        root, layout, clips = split_clips(cfg, args.split, args.clips)
-    except BallDataError as e:
-        print(f'error: {e}', file=sys.stderr)
-        return 2
-    print(f'{root}: {layout} layout, {len(clips)} clip(s) of the {args.split} split')
-    model = init_model(cfg, args.checkpoint, args.device)
-    stack, size = tracker_io_settings(cfg)
-    try:
-        records = raw_clip_tracks(model, clips, stack, size, args.batch_size)
+        if args.raw and os.path.isfile(args.raw):
+            records = load_raw_tracks(args.raw)
+            print(f'{args.raw}: raw peaks of {len(records)} clip(s)')
+        else:
+            root, layout, clips = split_clips(cfg, args.split, args.clips)
+            print(f'{root}: {layout} layout, {len(clips)} clip(s) of the {args.split} split')
+            model = init_model(cfg, args.checkpoint, args.device)
+            stack, size = tracker_io_settings(cfg)
+            records = raw_clip_tracks(model, clips, stack, size, args.batch_size)
+            if args.raw:
+                save_raw_tracks(args.raw, records)
     except BallDataError as e:
         print(f'error: {e}', file=sys.stderr)
         return 2
     metric = cfg.get('test_evaluator', {})
     metric = metric if isinstance(metric, dict) else {}
     tol = args.tol if args.tol is not None else metric.get('tol')
-    rows = sweep_visibility_threshold(records, args.thresholds, tol,
-                                      metric.get('postprocess', dict()))
-    print(f'{"thr":>5s} {"F1":>7s} {"prec":>7s} {"recall":>7s} {"acc":>7s} {"SiBaTrAcc":>9s}')
+    rows = []
+    for pp in _postprocess_grid(metric.get('postprocess', dict()), args.max_gaps,
+                                args.max_jumps):
+        for r in sweep_visibility_threshold(records, args.thresholds, tol, pp):
+            r['postprocess'] = pp
+            rows.append(r)
+    print(f'{"thr":>5s} {"F1":>7s} {"prec":>7s} {"recall":>7s} {"acc":>7s} {"SiBaTrAcc":>9s}'
+          '  post-processing')
     for r in rows:
         print(f"{r['thr']:5.2f} {r['f1']:7.4f} {r['precision']:7.4f} {r['recall']:7.4f} "
-              f"{r['accuracy']:7.4f} {r['SiBaTrAcc']:9.4f}")
+              f"{r['accuracy']:7.4f} {r['SiBaTrAcc']:9.4f}  {r['postprocess']}")
     best = best_threshold(rows)
-    print(f"best F1 {best['f1']:.4f} at vis_thr={best['thr']:.2f} (tolerance {best['tol']:.1f} "
-          f"px; {len(records)} clips, {sum(len(r['gt']) for r in records)} frames); test with "
-          f"--cfg-options model.codec.vis_thr={best['thr']:.2f}")
+    opts = f"model.codec.vis_thr={best['thr']:.2f}"
+    if best['postprocess'] is not None:
+        opts += ''.join(f' test_evaluator.postprocess.{k}={v}'
+                        for k, v in best['postprocess'].items())
+    print(f"best F1 {best['f1']:.4f} (tolerance {best['tol']:.1f} px; {len(records)} clips, "
+          f"{sum(len(r['gt']) for r in records)} frames); test with --cfg-options {opts}")
     res = dict(config=args.config, checkpoint=args.checkpoint, split=args.split,
                clips=[r['key'] for r in records], sweep=rows, best=best)
     if args.out:
         with atomic_open(args.out, 'w') as f:
             json.dump(res, f, indent=1)
-    print(json.dumps(dict(best_thr=best['thr'], best_f1=best['f1'])))
+    print(json.dumps(dict(best_thr=best['thr'], best_f1=best['f1'],
+                          best_postprocess=best['postprocess'])))
     return 0
 
 

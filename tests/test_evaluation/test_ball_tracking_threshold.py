@@ -93,18 +93,30 @@ def test_raw_tracks_at_a_threshold_equal_decoding_at_it(tiny_tennis_root, tiny_t
 
 def test_choose_threshold_tool(tiny_tracker_files, tmp_path):
     cfg_path, ckpt = tiny_tracker_files
-    out = tmp_path / 'sweep.json'
-    r = subprocess.run([sys.executable, os.path.join(REPO, 'tools', 'ball_tracking',
-                                                     'choose_threshold.py'),
-                        cfg_path, ckpt, '--split', 'test', '--thresholds', '0.2', '0.5',
-                        '--out', str(out)], capture_output=True, text=True, cwd=REPO)
+    tool = os.path.join(REPO, 'tools', 'ball_tracking', 'choose_threshold.py')
+    out, raw = tmp_path / 'sweep.json', tmp_path / 'raw.npz'
+    r = subprocess.run([sys.executable, tool, cfg_path, ckpt, '--split', 'test',
+                        '--thresholds', '0.2', '0.5', '--raw', str(raw), '--out', str(out)],
+                       capture_output=True, text=True, cwd=REPO)
     assert r.returncode == 0, r.stderr
     res = json.loads(out.read_text())
     assert [row['thr'] for row in res['sweep']] == [0.2, 0.5]
     assert res['best'] in res['sweep'] and res['clips']
     assert json.loads(r.stdout.strip().splitlines()[-1])['best_thr'] == res['best']['thr']
-    bad = subprocess.run([sys.executable, os.path.join(REPO, 'tools', 'ball_tracking',
-                                                       'choose_threshold.py'),
-                          cfg_path, ckpt, '--clips', 'game9/clip9'],
+    # a second sweep reads the raw peaks (no model run) and tries a post-processing grid
+    r2 = subprocess.run([sys.executable, tool, cfg_path, 'missing.pth', '--raw', str(raw),
+                         '--thresholds', '0.2', '0.5', '--max-gaps', '0', '4',
+                         '--out', str(out)], capture_output=True, text=True, cwd=REPO)
+    assert r2.returncode == 0, r2.stderr
+    res2 = json.loads(out.read_text())
+    assert [(row['thr'], row['postprocess']['max_gap']) for row in res2['sweep']] == \
+        [(0.2, 0), (0.5, 0), (0.2, 4), (0.5, 4)]
+    same = [row for row in res2['sweep'] if row['postprocess']['max_gap'] == 4]
+    assert [row['f1'] for row in same] == [row['f1'] for row in res['sweep']]  # config: 4
+    raw.write_bytes(raw.read_bytes()[:100])
+    bad = subprocess.run([sys.executable, tool, cfg_path, ckpt, '--raw', str(raw)],
+                         capture_output=True, text=True, cwd=REPO)
+    assert bad.returncode == 2 and 'raw.npz: not a raw-peaks file' in bad.stderr
+    bad = subprocess.run([sys.executable, tool, cfg_path, ckpt, '--clips', 'game9/clip9'],
                          capture_output=True, text=True, cwd=REPO)
     assert bad.returncode == 2 and 'game9/clip9' in bad.stderr
