@@ -2,7 +2,7 @@
 their mean, min and max, so anyone can re-check a README claim.
 
     python tools/train_seeds.py CONFIG [--seeds 0 1 2] [--metric mAP@1]
-        [--work-dir DIR] [--deterministic] [--cfg-options k=v ...]
+        [--work-dir DIR] [--deterministic] [--reuse-finished] [--cfg-options k=v ...]
 
 Each seed is a separate ``tools/train.py`` process (the same command a user runs,
 with ``randomness.seed=<s>`` and ``--work-dir <DIR>/seed<s>``), so one run cannot
@@ -10,7 +10,11 @@ leak state into the next. The final validation metrics are read back from the
 run's ``vis_data/scalars.json`` (mmengine's ``LocalVisBackend``). The summary is
 printed and written atomically to ``<DIR>/seeds.json``.
 
-The sweep process itself trains nothing; each run is its own process.
+The sweep process itself trains nothing; each run is its own process. With
+``--reuse-finished`` a seed whose work dir already holds the config's final
+checkpoint (``last_checkpoint`` naming ``iter_<max_iters>.pth`` or
+``epoch_<max_epochs>.pth``) and validation metrics is read back instead of
+trained again, so a sweep can be extended or finished later.
 """
 import argparse
 import glob
@@ -69,6 +73,38 @@ def summarize(values: Sequence[float]) -> Dict[str, float]:
     return dict(mean=mean, min=min(vals), max=max(vals), std=std, n=len(vals))
 
 
+def final_checkpoint_name(config: str, cfg_options: Sequence[str] = ()) -> str:
+    """``iter_<max_iters>.pth`` or ``epoch_<max_epochs>.pth`` of a config's schedule."""
+    from mmengine.config import Config, DictAction
+    cfg = Config.fromfile(config)
+    if cfg_options:
+        p = argparse.ArgumentParser()
+        p.add_argument('--o', nargs='+', action=DictAction)
+        cfg.merge_from_dict(p.parse_args(['--o', *cfg_options]).o)
+    train_cfg = cfg.get('train_cfg') or {}
+    if train_cfg.get('max_iters') is not None and not train_cfg.get('by_epoch', False):
+        return f'iter_{train_cfg["max_iters"]}.pth'
+    if train_cfg.get('max_epochs') is not None:
+        return f'epoch_{train_cfg["max_epochs"]}.pth'
+    raise ValueError(f'{config}: train_cfg has neither max_iters nor max_epochs')
+
+
+def finished_run_metrics(work_dir: str, final_name: str) -> Dict[str, float]:
+    """A finished run's final validation metrics, or {} if the run did not finish.
+
+    Finished: ``<work_dir>/last_checkpoint`` names ``final_name`` and that file exists,
+    and the newest run logged validation metrics.
+    """
+    marker = osp.join(work_dir, 'last_checkpoint')
+    if not osp.isfile(marker):
+        return {}
+    with open(marker) as f:
+        ckpt = f.read().strip()
+    if osp.basename(ckpt) != final_name or not osp.isfile(osp.join(work_dir, final_name)):
+        return {}
+    return last_val_metrics(work_dir)
+
+
 def train_command(config: str, seed: int, work_dir: str, deterministic: bool = False,
                   cfg_options: Sequence[str] = ()) -> List[str]:
     """The ``tools/train.py`` command line of one seed."""
@@ -81,7 +117,8 @@ def train_command(config: str, seed: int, work_dir: str, deterministic: bool = F
 
 def run_seeds(config: str, seeds: Sequence[int], work_root: str,
               metric: Optional[str] = None, deterministic: bool = False,
-              cfg_options: Sequence[str] = (), command=train_command) -> dict:
+              cfg_options: Sequence[str] = (), command=train_command,
+              reuse_finished: bool = False) -> dict:
     """Train ``config`` once per seed and summarize the final validation metrics.
 
     Args:
@@ -91,13 +128,22 @@ def run_seeds(config: str, seeds: Sequence[int], work_root: str,
         metric: the headline metric (must be reported by every run); None
             summarizes every metric the runs share.
         command: ``(config, seed, work_dir, deterministic, cfg_options) -> argv``.
+        reuse_finished: read back a seed whose run already finished
+            (:func:`finished_run_metrics`) instead of training it again.
 
     Returns:
         ``dict(config, seeds, runs={seed: metrics}, failed=[seeds], summary={metric: stats})``.
     """
     runs, failed = {}, []
+    final_name = final_checkpoint_name(config, cfg_options) if reuse_finished else None
     for i, seed in enumerate(seeds):
         wd = osp.join(work_root, f'seed{seed}')
+        done = finished_run_metrics(wd, final_name) if reuse_finished else {}
+        if done and (metric is None or metric in done):
+            print(f'[seeds] {i + 1}/{len(seeds)}: seed {seed} finished earlier in {wd} '
+                  f'({final_name}); reused', flush=True)
+            runs[seed] = done
+            continue
         print(f'[seeds] {i + 1}/{len(seeds)}: seed {seed} -> {wd}', flush=True)
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(
             p for p in (REPO, os.environ.get('PYTHONPATH')) if p))
@@ -149,6 +195,9 @@ def parse_args(argv=None):
     p.add_argument('--work-dir', help='default: work_dirs/<config name>_seeds')
     p.add_argument('--deterministic', action='store_true',
                    help='randomness.deterministic=True in every run')
+    p.add_argument('--reuse-finished', action='store_true',
+                   help="read back seeds whose run already finished (the config's final "
+                        'checkpoint and validation metrics in <work-dir>/seed<s>)')
     p.add_argument('--cfg-options', nargs='+', default=[], help='passed to each run')
     return p.parse_args(argv)
 
@@ -162,7 +211,7 @@ def main(argv=None) -> int:
         'work_dirs', osp.splitext(osp.basename(args.config))[0] + '_seeds')
     try:
         result = run_seeds(args.config, args.seeds, root, args.metric, args.deterministic,
-                           args.cfg_options)
+                           args.cfg_options, reuse_finished=args.reuse_finished)
     except KeyboardInterrupt:
         print('[seeds] interrupted', file=sys.stderr)
         return 130

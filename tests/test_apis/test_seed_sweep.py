@@ -43,7 +43,7 @@ def _fake_command(config, seed, work_dir, deterministic, cfg_options):
     code = (f'import json, os, sys\n'
             f'if {seed} == 3: sys.exit(1)\n'
             f'd = os.path.join({work_dir!r}, "20260101_000000", "vis_data")\n'
-            f'os.makedirs(d)\n'
+            f'os.makedirs(d, exist_ok=True)\n'
             f'open(os.path.join(d, "scalars.json"), "w").write('
             f'json.dumps({{"loss": 1.0, "lr": 0.1, "step": 1}}) + "\\n" + '
             f'json.dumps({{"f1": 0.5 + {seed} / 10, "step": 1}}) + "\\n")\n')
@@ -81,3 +81,36 @@ def test_train_command_and_cli_errors(tmp_path, capsys):
                                                     'randomness.deterministic=True']
     assert main([str(tmp_path / 'missing.py')]) == 2
     assert 'no such config file' in capsys.readouterr().err
+
+
+def test_reuse_finished_reads_back_only_finished_runs(tmp_path, capsys):
+    from mmsport.apis.seed_sweep import final_checkpoint_name, finished_run_metrics
+    cfg = tmp_path / 'cfg.py'
+    cfg.write_text('train_cfg = dict(by_epoch=False, max_iters=40)\n')
+    assert final_checkpoint_name(str(cfg)) == 'iter_40.pth'
+    assert final_checkpoint_name(str(cfg), ['train_cfg.max_iters=7']) == 'iter_7.pth'
+    ep = tmp_path / 'ep.py'
+    ep.write_text('train_cfg = dict(by_epoch=True, max_epochs=3)\n')
+    assert final_checkpoint_name(str(ep)) == 'epoch_3.pth'
+    root = tmp_path / 'sweep'
+    run_seeds(str(cfg), [0, 1], str(root), metric='f1', command=_fake_command)
+    # seed 0 finished (its final checkpoint is the last one); seed 1 stopped at iter 20
+    for seed, last in ((0, 'iter_40.pth'), (1, 'iter_20.pth')):
+        wd = root / f'seed{seed}'
+        (wd / last).write_bytes(b'x')
+        (wd / 'last_checkpoint').write_text(str(wd / last))
+    assert finished_run_metrics(str(root / 'seed0'), 'iter_40.pth') == {'f1': 0.5}
+    assert finished_run_metrics(str(root / 'seed1'), 'iter_40.pth') == {}
+    assert finished_run_metrics(str(root / 'seed2'), 'iter_40.pth') == {}
+    trained = []
+
+    def command(config, seed, work_dir, deterministic, cfg_options):
+        trained.append(seed)
+        return _fake_command(config, seed + 5, work_dir, deterministic, cfg_options)
+
+    capsys.readouterr()
+    res = run_seeds(str(cfg), [0, 1], str(root), metric='f1', command=command,
+                    reuse_finished=True)
+    assert trained == [1]  # seed 0 read back, seed 1 trained again
+    assert res['runs'][0] == {'f1': 0.5} and 'seed 0 finished earlier' in capsys.readouterr().out
+    assert res['runs'][1]['f1'] == pytest.approx(1.1) and res['failed'] == []
