@@ -8,7 +8,9 @@
 _base_ = 'mmdet::faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py'
 # The upstream runtime sets its own default scope; mmsport's is restated here.
 default_scope = 'mmsport'
-custom_imports = dict(imports=['mmsport'], allow_failed_imports=False)
+# mmdet_loading: the checked image loader (a truncated frame is an error naming it) in mmdet's scope
+custom_imports = dict(imports=['mmsport', 'mmsport.datasets.transforms.mmdet_loading'],
+                      allow_failed_imports=False)
 data_root = 'data/recognition'
 fold = 0
 # CocoDataset joins ann_file and data_prefix with data_root
@@ -18,18 +20,34 @@ det_classes = ('ball', 'person')
 metainfo = dict(classes=det_classes)
 model = dict(_scope_='mmdet', backbone=dict(init_cfg=None),
              roi_head=dict(bbox_head=dict(num_classes=len(det_classes))))
+scale = (1333, 800)
+train_pipeline = [
+    dict(type='CheckedLoadImageFromFile'),
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(type='Resize', scale=scale, keep_ratio=True),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackDetInputs'),
+]
+test_pipeline = [
+    dict(type='CheckedLoadImageFromFile'),
+    dict(type='Resize', scale=scale, keep_ratio=True),
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(type='PackDetInputs',
+         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape', 'scale_factor')),
+]
 train_dataloader = dict(
     batch_sampler=dict(_scope_='mmdet', type='AspectRatioBatchSampler'),
     dataset=dict(_scope_='mmdet', data_root=data_root, metainfo=metainfo,
-                 ann_file=f'{lists}/train_detect_fold{fold}.json', data_prefix=dict(img=frames)))
+                 ann_file=f'{lists}/train_detect_fold{fold}.json', data_prefix=dict(img=frames),
+                 pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(_scope_='mmdet', data_root=data_root, metainfo=metainfo,
                                    ann_file=f'{lists}/val_detect_fold{fold}.json',
-                                   data_prefix=dict(img=frames)))
+                                   data_prefix=dict(img=frames), pipeline=test_pipeline))
 test_dataloader = dict(dataset=dict(
     _scope_='mmdet', data_root=data_root, metainfo=metainfo,
     ann_file=f'{lists}/test_detect.json', data_prefix=dict(img=frames),
-    pipeline=[dict(type='LoadImageFromFile'),
-              dict(type='Resize', scale=(1333, 800), keep_ratio=True),
+    pipeline=[dict(type='CheckedLoadImageFromFile'),
+              dict(type='Resize', scale=scale, keep_ratio=True),
               dict(type='PackDetInputs',
                    meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
                               'scale_factor'))]))

@@ -53,3 +53,11 @@ def test_checked_load_image_from_file(tmp_path):
     skip = TRANSFORMS.build(dict(type='CheckedLoadImageFromFile', ignore_empty=True))
     assert skip(dict(img_path=path)) is None
     assert os.path.getsize(path) > 0
+
+
+def test_checked_loader_reachable_from_mmdet_scope():
+    from mmdet.registry import TRANSFORMS as MMDET_TRANSFORMS
+
+    from mmsport.datasets.transforms.checked_loading import CheckedLoadImageFromFile
+    import mmsport.datasets.transforms.mmdet_loading  # noqa: F401
+    assert MMDET_TRANSFORMS.get('CheckedLoadImageFromFile') is CheckedLoadImageFromFile
