@@ -388,3 +388,19 @@ def test_oof_scores_bad_files_name_the_file(tmp_path):
     truncate(path)
     with pytest.raises(SoccerNetDataError, match='1_raw_scores.npz: expected an npz'):
         load_oof_scores(str(tmp_path), 'g', 1, 500)
+
+
+def test_truncated_half_video_is_an_error_naming_it(root, game, tmp_path):
+    """A half cut short (a stopped copy) is indexed at the frames it really holds (decord
+    counts 125 of 200), so the labels past its end are an error naming the file and the label,
+    not windows of missing frames."""
+    from mmsport.fileio.soccernet import game_videos
+    from mmsport.testing.bad_inputs import truncate
+    copy = tmp_path / 'copy'
+    shutil.copytree(root, copy)
+    video = game_videos(str(copy / game))[2]
+    truncate(video, 0.6)
+    with pytest.raises(SoccerNetDataError,
+                       match=r'Labels-ball.json: label \d+ \(\w+, position \d+ ms\) is frame '
+                             r'\d+ of half 2, outside its video of \d+ frames'):
+        SoccerNetBallDataset(str(copy), pipeline=PIPELINE)
