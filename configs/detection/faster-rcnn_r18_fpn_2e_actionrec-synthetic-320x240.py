@@ -13,28 +13,16 @@ model = dict(
                    rcnn=dict(sampler=dict(num=64))),
     test_cfg=dict(rpn=dict(nms_pre=300, max_per_img=50)))
 scale = (320, 240)
-train_pipeline = [
-    dict(type='CheckedLoadImageFromFile'),
-    dict(type='LoadAnnotations', with_bbox=True),
-    dict(type='Resize', scale=scale, keep_ratio=True),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PackDetInputs'),
-]
-test_pipeline = [
-    dict(type='CheckedLoadImageFromFile'),
-    dict(type='Resize', scale=scale, keep_ratio=True),
-    dict(type='LoadAnnotations', with_bbox=True),
-    dict(type='PackDetInputs',
-         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape', 'scale_factor')),
-]
+# the base's pipelines with the smaller scale
+train_pipeline = _base_.train_pipeline
+train_pipeline[2]['scale'] = scale
+test_pipeline = _base_.test_pipeline
+test_pipeline[1]['scale'] = scale
 train_dataloader = dict(batch_size=4, num_workers=1,
                         dataset=dict(pipeline=train_pipeline, filter_cfg=dict(min_size=4)))
 val_dataloader = dict(num_workers=1, dataset=dict(pipeline=test_pipeline))
-test_dataloader = dict(num_workers=1, dataset=dict(pipeline=[
-    dict(type='CheckedLoadImageFromFile'),
-    dict(type='Resize', scale=scale, keep_ratio=True),
-    dict(type='PackDetInputs',
-         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape', 'scale_factor'))]))
+test_dataloader = dict(num_workers=1, dataset=dict(
+    pipeline=[t for t in test_pipeline if t['type'] != 'LoadAnnotations']))
 max_epochs = 2
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
 param_scheduler = [
