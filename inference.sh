@@ -3,6 +3,7 @@
 # prediction files (and score them where labels exist).
 #   bash inference.sh 4            # every task
 #   bash inference.sh 4 tennis     # one task
+#   WORK_DIRS=work_dirs/seed1 bash inference.sh 1 reid   # the models train.sh put there
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
@@ -10,6 +11,7 @@ N="${1:?usage: bash inference.sh N [TASK]}"
 shift
 PY="${PYTHON:-$ROOT/.venv/bin/python}"
 [ -x "$PY" ] || { echo "inference.sh: $PY not found; run 'bash install.sh' first" >&2; exit 1; }
+WORK="${WORK_DIRS:-work_dirs}"
 ALL_TASKS=(tennis ball_action reid recognition transformer_spotting)
 
 last_ckpt() {  # last_ckpt WORK_DIR
@@ -19,8 +21,8 @@ last_ckpt() {  # last_ckpt WORK_DIR
 
 task_tennis() {
   local cfg=configs/ball_tracking/ballunet_s3_adam-800it_tennis-synthetic-320x180.py
-  local ckpt out=work_dirs/tennis/predictions
-  ckpt="$(last_ckpt work_dirs/tennis)"
+  local ckpt out="$WORK/tennis/predictions"
+  ckpt="$(last_ckpt "$WORK/tennis")"
   echo "==> [tennis] inference with $N process(es): data/tennis/test -> $out"
   "$PY" tools/inference.py "$cfg" "$ckpt" data/tennis/test --out-dir "$out" --nproc "$N"
   echo "==> [tennis] evaluate"
@@ -33,8 +35,8 @@ task_ball_action() {
   # N processes score the game-halves (two halves here: at most 2 are busy).
   local cfg=configs/ball_action/slowfusion_effv2b0_adamw-6e_soccer-synthetic-160x96.py
   local game="spain_laliga/2021-2022/2021-08-11 - Eastgate 0 - 2 Riverside"
-  local ckpt out=work_dirs/ball_action
-  ckpt="$(last_ckpt work_dirs/ball_action)"
+  local ckpt out="$WORK/ball_action"
+  ckpt="$(last_ckpt "$WORK/ball_action")"
   echo "==> [ball_action] inference (flip TTA): data/soccer/$game -> $out/raw_scores"
   "$PY" tools/ball_action/inference.py "$cfg" "$ckpt" data/soccer --games "$game" \
       --out-dir "$out/raw_scores" --flip-tta --nproc "$N"
@@ -47,9 +49,9 @@ task_ball_action() {
 
 task_reid() {
   # N processes embed/tune/predict N folds at a time; the folds are then ensembled.
-  last_ckpt work_dirs/reid/fold0 >/dev/null
-  echo "==> [reid] open-set inference over the folds (N=$N), ensemble -> work_dirs/reid/submission.csv"
-  "$PY" tools/reid/inference_cv.py work_dirs/reid --data-root data/reid --nproc "$N"
+  last_ckpt "$WORK/reid/fold0" >/dev/null
+  echo "==> [reid] open-set inference over the folds (N=$N), ensemble -> $WORK/reid/submission.csv"
+  "$PY" tools/reid/inference_cv.py "$WORK/reid" --data-root data/reid --nproc "$N"
 }
 
 test_dump() {  # test_dump CONFIG WORK_DIR DUMP: N processes through tools/dist_test.sh
@@ -64,16 +66,16 @@ test_dump() {  # test_dump CONFIG WORK_DIR DUMP: N processes through tools/dist_
 
 task_recognition() {
   # The seed's inference.sh: both classifiers and the detector over the test set, then the
-  # weighted ensemble, detector fusion and the submission CSV (data/recognition/results/final.csv).
-  local root=data/recognition res=data/recognition/results
+  # weighted ensemble, detector fusion and the submission CSV ($WORK/recognition/results/final.csv).
+  local root=data/recognition res="$WORK/recognition/results"
   mkdir -p "$res"
   echo "==> [recognition] model1 / model2 / detector on the test set ($N process(es))"
   test_dump configs/recognition/tsm_r18_heavyaug_8xb8-1x1x8-60e_actionrec-synthetic-64x64.py \
-    work_dirs/recognition/model1 "$res/model1.pkl"
+    "$WORK/recognition/model1" "$res/model1.pkl"
   test_dump configs/recognition/tsm_r18_heavyaug-oversample_8xb8-1x1x8-60e_actionrec-synthetic-64x64.py \
-    work_dirs/recognition/model2 "$res/model2.pkl"
+    "$WORK/recognition/model2" "$res/model2.pkl"
   test_dump configs/detection/faster-rcnn_r18_fpn_2e_actionrec-synthetic-320x240.py \
-    work_dirs/recognition/detector "$res/det_results.pkl"
+    "$WORK/recognition/detector" "$res/det_results.pkl"
   echo "==> [recognition] ensemble + detector fusion -> $res/final.csv"
   local labels=()
   [ -f "$root/test_labels.csv" ] && labels=(--labels "$root/test_labels.csv")
@@ -90,8 +92,8 @@ task_transformer_spotting() {
   # spots (results_spotting.json per game + zip), tight / loose average-mAP. N processes
   # score the games (2 here).
   local cfg=configs/transformer_spotting/vivit-tiny-l4_adamw-10e_soccer-v2-synthetic-96x64_stage4-finetune-full.py
-  local ckpt out=work_dirs/transformer_spotting/submission games=()
-  ckpt="$(last_ckpt work_dirs/transformer_spotting/ssl_distill_finetune)"
+  local ckpt out="$WORK/transformer_spotting/submission" games=()
+  ckpt="$(last_ckpt "$WORK/transformer_spotting/ssl_distill_finetune")"
   mapfile -t games < <("$PY" -c "from mmengine.config import Config
 print('\n'.join(Config.fromfile('$cfg').test_games))")
   echo "==> [transformer_spotting] inference on ${#games[@]} test game(s) -> $out"

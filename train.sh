@@ -4,21 +4,39 @@
 #   bash train.sh            # every task
 #   bash train.sh tennis     # one task
 #   GPUS=4 bash train.sh     # N processes through tools/dist_train.sh
+#   SEED=1 WORK_DIRS=work_dirs/seed1 bash train.sh reid   # another seed, its own work dirs
+#                            # (inference.sh takes the same WORK_DIRS)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
 PY="${PYTHON:-$ROOT/.venv/bin/python}"
 [ -x "$PY" ] || { echo "train.sh: $PY not found; run 'bash install.sh' first" >&2; exit 1; }
 GPUS="${GPUS:-1}"
+WORK="${WORK_DIRS:-work_dirs}"
+SEED="${SEED:-}"
+
+seed_opts() {  # seed_opts ARGS...: ARGS with randomness.seed=$SEED added when SEED is set
+  local args=("$@")
+  if [ -n "$SEED" ]; then
+    # --cfg-options takes every value after it, so it is always the last flag here.
+    if [[ " ${args[*]} " == *" --cfg-options "* ]]; then
+      args+=("randomness.seed=$SEED")
+    else
+      args+=(--cfg-options "randomness.seed=$SEED")
+    fi
+  fi
+  if [ "${#args[@]}" -gt 0 ]; then printf '%s\0' "${args[@]}"; fi
+}
 ALL_TASKS=(tennis ball_action reid recognition transformer_spotting)
 
 train_cfg() {  # train_cfg CONFIG WORK_DIR [--cfg-options ...]
-  local cfg="$1" wd="$2"
+  local cfg="$1" wd="$2" opts=()
   shift 2
+  mapfile -d '' -t opts < <(seed_opts "$@")
   if [ "$GPUS" -gt 1 ]; then
-    PYTHON="$PY" bash tools/dist_train.sh "$cfg" "$GPUS" --work-dir "$wd" "$@"
+    PYTHON="$PY" bash tools/dist_train.sh "$cfg" "$GPUS" --work-dir "$wd" "${opts[@]}"
   else
-    "$PY" tools/train.py "$cfg" --work-dir "$wd" "$@"
+    "$PY" tools/train.py "$cfg" --work-dir "$wd" "${opts[@]}"
   fi
 }
 
@@ -27,8 +45,8 @@ task_tennis() {
   echo "==> [tennis] synthetic data (skipped where it exists): data/tennis"
   "$PY" tools/data/tennis/make_synthetic.py --out data/tennis
   echo "==> [tennis] train $cfg (evaluates SiBaTrAcc on the test games at the end)"
-  train_cfg "$cfg" work_dirs/tennis
-  echo "==> [tennis] done; checkpoint: $(cat work_dirs/tennis/last_checkpoint)"
+  train_cfg "$cfg" "$WORK/tennis"
+  echo "==> [tennis] done; checkpoint: $(cat "$WORK/tennis/last_checkpoint")"
   echo "    leaderboard files: bash inference.sh 1 tennis"
 }
 
@@ -37,8 +55,8 @@ task_ball_action() {
   echo "==> [ball_action] synthetic SoccerNet data (skipped where it exists): data/soccer"
   "$PY" tools/data/soccer/make_synthetic.py --out data/soccer
   echo "==> [ball_action] train $cfg (evaluates mAP@1 on the held-out game at the end)"
-  train_cfg "$cfg" work_dirs/ball_action
-  echo "==> [ball_action] done; checkpoint: $(cat work_dirs/ball_action/last_checkpoint)"
+  train_cfg "$cfg" "$WORK/ball_action"
+  echo "==> [ball_action] done; checkpoint: $(cat "$WORK/ball_action/last_checkpoint")"
 }
 
 task_reid() {
@@ -47,8 +65,10 @@ task_reid() {
   "$PY" tools/data/reid/make_synthetic.py --out data/reid
   echo "==> [reid] crop cache + hard negatives (cached crops are reused)"
   "$PY" tools/data/reid/prepare_data.py --data-root data/reid
-  echo "==> [reid] 5-fold open-set CV: $cfg (fold metadata: work_dirs/reid/fold_metadata)"
-  "$PY" tools/reid/train_cv.py "$cfg" --work-dir work_dirs/reid --gpus "$GPUS"
+  echo "==> [reid] 5-fold open-set CV: $cfg (fold metadata: $WORK/reid/fold_metadata)"
+  local opts=()
+  mapfile -d '' -t opts < <(seed_opts --gpus "$GPUS")
+  "$PY" tools/reid/train_cv.py "$cfg" --work-dir "$WORK/reid" "${opts[@]}"
   echo "==> [reid] done; submission: bash inference.sh 1 reid"
 }
 
@@ -63,11 +83,11 @@ task_recognition() {
   echo "==> [recognition] fold lists + COCO json"
   "$PY" tools/data/recognition/preprocess.py --data-root "$root"
   train_cfg configs/recognition/tsm_r18_heavyaug_8xb8-1x1x8-60e_actionrec-synthetic-64x64.py \
-    work_dirs/recognition/model1
+    "$WORK/recognition/model1"
   train_cfg configs/recognition/tsm_r18_heavyaug-oversample_8xb8-1x1x8-60e_actionrec-synthetic-64x64.py \
-    work_dirs/recognition/model2
+    "$WORK/recognition/model2"
   train_cfg configs/detection/faster-rcnn_r18_fpn_2e_actionrec-synthetic-320x240.py \
-    work_dirs/recognition/detector
+    "$WORK/recognition/detector"
   echo "==> [recognition] done; leaderboard CSV: bash inference.sh 1 recognition"
 }
 
@@ -77,7 +97,7 @@ task_transformer_spotting() {
   #   scratch                 random weights
   #   ssl_finetune            spatial ViT from MoCoV3 (stage 1)
   #   ssl_distill_finetune    stage 1 -> distillation (stage 2) -> frozen trunk (3) -> full (4)
-  local root=data/soccer_v2 wd=work_dirs/transformer_spotting feats=data/soccer_v2_features
+  local root=data/soccer_v2 wd="$WORK/transformer_spotting" feats=data/soccer_v2_features
   local c=configs/transformer_spotting
   local base=$c/vivit-tiny-l4_adamw-10e_soccer-v2-synthetic-96x64
   local ssl

@@ -1,0 +1,85 @@
+"""train.sh / inference.sh pass SEED and WORK_DIRS to every command they run.
+
+The scripts run with ``PYTHON`` set to a stand-in interpreter that records its arguments
+and, for a training command, writes the ``last_checkpoint`` file the next step reads; so
+these tests check the commands the scripts build without training anything.
+"""
+import os
+import stat
+import subprocess
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SEP = '\x1f'
+
+FAKE_PYTHON = r'''#!/usr/bin/env bash
+printf '%s\x1f' "$@" >> "$FAKE_LOG"; echo >> "$FAKE_LOG"
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  if [ "${args[$i]}" = --work-dir ] && [ "${args[0]}" = tools/train.py ]; then
+    mkdir -p "${args[$i+1]}"
+    echo "${args[$i+1]}/iter_1.pth" > "${args[$i+1]}/last_checkpoint"
+  fi
+done
+'''
+
+
+def _run(tmp_path, script, *args, **env):
+    fake = tmp_path / 'python'
+    fake.write_text(FAKE_PYTHON)
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    log = tmp_path / 'calls.log'
+    full_env = {k: v for k, v in os.environ.items() if k not in ('SEED', 'WORK_DIRS')}
+    full_env.update(PYTHON=str(fake), FAKE_LOG=str(log), **env)
+    r = subprocess.run(['bash', script, *args], cwd=REPO, env=full_env, capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
+    lines = log.read_text().splitlines() if log.exists() else []
+    return [line.split(SEP)[:-1] for line in lines]
+
+
+def _calls_of(calls, tool):
+    return [c for c in calls if c and c[0] == tool]
+
+
+def test_train_sh_tennis_default_has_no_seed_option(tmp_path):
+    work = str(tmp_path / 'w')
+    calls = _run(tmp_path, 'train.sh', 'tennis', WORK_DIRS=work)
+    (train,) = _calls_of(calls, 'tools/train.py')
+    assert train[1:] == ['configs/ball_tracking/ballunet_s3_adam-800it_tennis-synthetic-320x180.py',
+                         '--work-dir', f'{work}/tennis']
+
+
+def test_train_sh_seed_reaches_reid_folds(tmp_path):
+    work = str(tmp_path / 'w')
+    calls = _run(tmp_path, 'train.sh', 'reid', SEED='3', WORK_DIRS=work)
+    (cv,) = _calls_of(calls, 'tools/reid/train_cv.py')
+    assert cv[2:] == ['--work-dir', f'{work}/reid', '--gpus', '1',
+                      '--cfg-options', 'randomness.seed=3']
+
+
+def test_train_sh_seed_joins_existing_cfg_options(tmp_path):
+    """The transformer stages already pass --cfg-options: the seed is added to them."""
+    work = str(tmp_path / 'w')
+    calls = _run(tmp_path, 'train.sh', 'transformer_spotting', SEED='2', WORK_DIRS=work)
+    trains = _calls_of(calls, 'tools/train.py')
+    assert len(trains) == 6
+    for t in trains:
+        assert t.count('--cfg-options') == 1 and t[-1] == 'randomness.seed=2'
+        assert t[t.index('--work-dir') + 1].startswith(f'{work}/transformer_spotting/')
+    ssl_finetune = trains[2]
+    assert ssl_finetune[-3:] == ['--cfg-options',
+                                 f'model.pretrained_spatial={work}/transformer_spotting/ssl/iter_1.pth',
+                                 'randomness.seed=2']
+
+
+def test_inference_sh_reads_and_writes_under_work_dirs(tmp_path):
+    work = tmp_path / 'w'
+    for d in ('recognition/model1', 'recognition/model2', 'recognition/detector'):
+        (work / d).mkdir(parents=True)
+        (work / d / 'last_checkpoint').write_text(f'{work}/{d}/epoch_1.pth\n')
+    calls = _run(tmp_path, 'inference.sh', '1', 'recognition', WORK_DIRS=str(work))
+    tests = _calls_of(calls, 'tools/test.py')
+    assert [t[2] for t in tests] == [f'{work}/recognition/{m}/epoch_1.pth'
+                                     for m in ('model1', 'model2', 'detector')]
+    (ens,) = _calls_of(calls, 'tools/recognition/ensemble.py')
+    assert ens[ens.index('--out') + 1] == f'{work}/recognition/results/final.csv'
