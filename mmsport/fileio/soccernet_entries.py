@@ -10,7 +10,8 @@ from collections import Counter
 from typing import TYPE_CHECKING, Dict, NamedTuple, Optional, Sequence
 
 from .soccernet import (_GAME_TIME_RE, _MAX_NAMED, HALF_VECTOR_SECONDS, VISIBILITIES,
-                        SoccerNetDataError, _confidence, _describe_unknown, _warn)
+                        SoccerNetDataError, _describe_unknown, _warn)
+from .soccernet_predictions import _confidence
 
 if TYPE_CHECKING:
     import numpy as np

@@ -8,8 +8,8 @@ from mmsport.fileio.soccernet import (BALL_CLASSES_2023, BALL_CLASSES_2024,
                                       SoccerNetDataError,
                                       check_labels_against_videos,
                                       frame_to_position_ms, game_videos, list_games,
-                                      position_to_frame, read_labels,
-                                      read_predictions_json, write_predictions_json)
+                                      position_to_frame, read_labels)
+from mmsport.fileio.soccernet_predictions import read_predictions_json, write_predictions_json
 
 
 def _write(path, obj):

@@ -15,8 +15,8 @@ import pytest
 from mmsport.evaluation.spotting_files import SpottingEvalError, evaluate_folder
 from mmsport.fileio.raw_scores import load_raw_scores, raw_scores_path, save_raw_scores
 from mmsport.fileio.soccernet import (BALL_CLASSES_2023, SoccerNetDataError,
-                                      SoccerNetDataWarning, read_labels,
-                                      read_predictions_json)
+                                      SoccerNetDataWarning, read_labels)
+from mmsport.fileio.soccernet_predictions import read_predictions_json
 from mmsport.testing.bad_inputs import leftovers, truncate, write_json
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

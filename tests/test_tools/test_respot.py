@@ -9,7 +9,7 @@ import pytest
 
 from mmsport.apis.postprocess import respot
 from mmsport.apis.spotting import raw_scores_path, save_raw_scores
-from mmsport.fileio.soccernet import read_predictions_json
+from mmsport.fileio.soccernet_predictions import read_predictions_json
 from mmsport.evaluation import spotting_files as eval_tool
 
 CLASSES = ('Goal', 'Corner', 'Foul')

@@ -16,8 +16,8 @@ from mmengine.runner import save_checkpoint
 from mmsport.apis import spotting_inference as infer_tool
 from mmsport.apis.postprocess import spotting_submission as sub_tool
 from mmsport.apis.spotting import load_raw_scores, raw_scores_path, save_raw_scores
-from mmsport.fileio.soccernet import (BALL_CLASSES_2023, list_games,
-                                      read_predictions_json, read_labels)
+from mmsport.fileio.soccernet import BALL_CLASSES_2023, list_games, read_labels
+from mmsport.fileio.soccernet_predictions import read_predictions_json
 from mmsport.evaluation import spotting_files as eval_tool
 from mmsport.registry import MODELS
 from mmsport.testing.synthetic.soccer import main as make_synthetic_soccer

@@ -112,7 +112,7 @@ class ClipSpottingInferencer(FileInferencer):
     def _spot_video(self, item: dict) -> dict:
         from mmsport.fileio.media import VIDEO_EXTS
         from mmsport.fileio.raw_scores import save_raw_scores
-        from mmsport.fileio.soccernet import write_predictions_json
+        from mmsport.fileio.soccernet_predictions import write_predictions_json
         from mmsport.utils.atomic import atomic_open
         video, out_dir = item['source'], item['out_dir']
         if os.path.splitext(video)[1].lower() not in VIDEO_EXTS:
@@ -135,7 +135,8 @@ class ClipSpottingInferencer(FileInferencer):
     def _spot_game(self, item: dict) -> dict:
         """Raw scores of both halves (reused with skip_existing) -> results_spotting.json."""
         from mmsport.fileio.raw_scores import load_raw_scores, raw_scores_path, save_raw_scores
-        from mmsport.fileio.soccernet import game_videos, write_predictions_json
+        from mmsport.fileio.soccernet import game_videos
+        from mmsport.fileio.soccernet_predictions import write_predictions_json
         game, out_dir = item['game'], item['out_dir']
         preds, outputs, n = [], [], 0
         for half, video in sorted(game_videos(item['source']).items()):

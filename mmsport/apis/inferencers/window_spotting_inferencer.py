@@ -157,7 +157,7 @@ class WindowSpottingInferencer(FileInferencer):
         from mmengine.logging import print_log
 
         from mmsport.fileio.raw_scores import save_raw_scores
-        from mmsport.fileio.soccernet import write_predictions_json
+        from mmsport.fileio.soccernet_predictions import write_predictions_json
         from mmsport.models.postprocess import peak_spotting
         from mmsport.models.task_modules.spotting_decode import spots_to_predictions
         from mmsport.utils.atomic import atomic_open

@@ -16,7 +16,7 @@ game needs halves 1 and 2. Per half, the (T, C) scores are post-processed with
 * ``peaks``: Gaussian smoothing + peak picking (``--sigma``, ``--height``, ``--distance``),
 
 and written to ``DIR/<game>/results_spotting.json`` (SoccerNet format, atomically,
-with ``mmsport.fileio.soccernet.write_predictions_json``). Frame rate and
+with ``mmsport.fileio.soccernet_predictions.write_predictions_json``). Frame rate and
 class names come from the npz meta (``fps``, ``classes``) unless ``--fps`` /
 ``--classes`` are given (then 2 fps and the classes implied by ``--label-file``).
 
@@ -100,7 +100,7 @@ def load_half(path, classes, fps):
 def process_game(game, args):
     """Post-process both halves of a game; returns (json path, n spots, classes, fps)."""
     from mmsport.fileio.raw_scores import raw_scores_path
-    from mmsport.fileio.soccernet import write_predictions_json
+    from mmsport.fileio.soccernet_predictions import write_predictions_json
     from mmsport.models.task_modules.spotting_decode import spots_to_predictions
     classes = tuple(args.classes) if args.classes else None
     halves = {}

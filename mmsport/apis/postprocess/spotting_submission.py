@@ -102,7 +102,8 @@ def mean_scores(paths, classes):
 
 def process_game(game, halves, classes, fps, post, args):
     """Post-process one game; returns (written json path, number of spots)."""
-    from mmsport.fileio.soccernet import read_labels, write_predictions_json
+    from mmsport.fileio.soccernet import read_labels
+    from mmsport.fileio.soccernet_predictions import write_predictions_json
     from mmsport.models.task_modules.spotting_decode import spots_to_predictions
     from mmsport.models.postprocess import peak_spotting
     means = {half: mean_scores(halves[half], classes) for half in sorted(halves)}

@@ -16,7 +16,8 @@ from mmengine.logging import MMLogger
 from mmsport.evaluation.functional.spotting import (DELTAS, average_map, labels_to_vectors,
                                                     predictions_to_vectors)
 from mmsport.fileio.raw_scores import raw_scores_path, save_raw_scores
-from mmsport.fileio.soccernet import game_time, read_labels, write_predictions_json
+from mmsport.fileio.soccernet import game_time, read_labels
+from mmsport.fileio.soccernet_predictions import write_predictions_json
 from mmsport.models.postprocess import peak_spotting
 from mmsport.models.task_modules.spotting_decode import (  # noqa: F401  (re-exported)
     centre_scores_to_curve, spots_to_predictions)

@@ -137,7 +137,7 @@ def test_bad_arguments(data_root):
 def test_matches_soccernet_reference_on_noisy_scores(data_root, tmp_path):
     """Same value as SoccerNet 0.2.0 ``evaluate`` on the peaks written as results_spotting.json."""
     ref = pytest.importorskip('SoccerNet.Evaluation.ActionSpotting')
-    from mmsport.fileio.soccernet import write_predictions_json
+    from mmsport.fileio.soccernet_predictions import write_predictions_json
     from mmsport.models.postprocess import peak_spotting
     rng = np.random.default_rng(0)
     samples, preds = [], []
