@@ -120,7 +120,9 @@ def test_centroids_and_matching_equal_naive_loop():
         assert pred[i] == c_labels[j]
         assert best[i] == pytest.approx(sims[j], abs=1e-5)
         assert pred_t[i] == (c_labels[j] if sims[j] >= 0.4 else -1)
-    np.testing.assert_array_equal(best_t, best)
+    # Chunked (7 rows) and whole-matrix float32 products may differ in the last bit
+    # (BLAS picks kernels by shape), so the two calls agree to float32 rounding.
+    np.testing.assert_allclose(best_t, best, rtol=0, atol=1e-6)
     pred0, best0 = match_gallery(queries, np.zeros((0, 16)), np.zeros(0, np.int64))
     assert (pred0 == -1).all() and np.isneginf(best0).all()
 
