@@ -197,6 +197,39 @@ def _half_and_position(path, what, i, item):
     return half, int(pos)
 
 
+def read_entries(path: str, key: str, what: str) -> List[tuple]:
+    """Read the timed, labelled entries of a SoccerNet JSON file (labels or predictions).
+
+    Args:
+        path: the file.
+        key: the list's key: ``'annotations'`` (labels) or ``'predictions'``.
+        what: the entry's name in errors (``'annotation'``, ``'prediction'``).
+
+    Returns:
+        ``[(i, entry, half, position_ms, label), ...]`` in file order; ``entry`` is
+        the raw dict, for the fields a caller reads beyond these.
+
+    Raises:
+        SoccerNetDataError: unreadable JSON, no ``key`` list, an entry that is not
+            an object, a bad ``gameTime`` / ``position``, a label that is not a
+            string; the file and the entry's index are named.
+    """
+    data = load_json(path)
+    entries = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise SoccerNetDataError(f'{path}: expected an object with a "{key}" list')
+    out = []
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            raise SoccerNetDataError(f'{path}: {what} {i} is not an object: {entry!r}')
+        half, pos = _half_and_position(path, what, i, entry)
+        label = entry.get('label')
+        if not isinstance(label, str):
+            raise SoccerNetDataError(f'{path}: {what} {i}: label {label!r} is not a string')
+        out.append((i, entry, half, pos, label))
+    return out
+
+
 def read_labels(path: str, classes: Sequence[str], fps: float = 25.0,
                 skip_unknown: bool = False) -> List[dict]:
     """Read a ``Labels-ball.json`` (or ``Labels-v2.json``) file.
@@ -224,20 +257,11 @@ def read_labels(path: str, classes: Sequence[str], fps: float = 25.0,
         ``visible`` / ``not shown`` (read as visible), the same (half, frame,
         label) annotated twice.
     """
-    data = load_json(path)
-    anns = data.get('annotations') if isinstance(data, dict) else None
-    if not isinstance(anns, list):
-        raise SoccerNetDataError(f'{path}: expected an object with an "annotations" list')
+    anns = read_entries(path, 'annotations', 'annotation')
     classes = list(classes)
     index = {c: i for i, c in enumerate(classes)}
     out, skipped, odd_vis = [], Counter(), Counter()
-    for i, ann in enumerate(anns):
-        if not isinstance(ann, dict):
-            raise SoccerNetDataError(f'{path}: annotation {i} is not an object: {ann!r}')
-        half, pos = _half_and_position(path, 'annotation', i, ann)
-        label = ann.get('label')
-        if not isinstance(label, str):
-            raise SoccerNetDataError(f'{path}: annotation {i}: label {label!r} is not a string')
+    for i, ann, half, pos, label in anns:
         if label not in index:
             if skip_unknown:
                 skipped[label] += 1

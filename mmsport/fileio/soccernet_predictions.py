@@ -12,8 +12,8 @@ import tempfile
 from collections import Counter
 from typing import List, Optional, Sequence
 
-from .soccernet import (SoccerNetDataError, _describe_unknown, _half_and_position,
-                        frame_to_position_ms, game_time, load_json, position_to_frame)
+from .soccernet import (SoccerNetDataError, _describe_unknown, frame_to_position_ms,
+                        game_time, position_to_frame, read_entries)
 
 
 def _format_confidence(c) -> str:
@@ -83,18 +83,8 @@ def read_predictions_json(path: str, fps: float = 25.0,
     ``classes``, when given, rejects labels outside it. Confidences must be finite
     numbers in [0, 1]; every error names the file and the prediction's index.
     """
-    data = load_json(path)
-    preds = data.get('predictions') if isinstance(data, dict) else None
-    if not isinstance(preds, list):
-        raise SoccerNetDataError(f'{path}: expected an object with a "predictions" list')
     out = []
-    for i, p in enumerate(preds):
-        if not isinstance(p, dict):
-            raise SoccerNetDataError(f'{path}: prediction {i} is not an object: {p!r}')
-        half, pos = _half_and_position(path, 'prediction', i, p)
-        label = p.get('label')
-        if not isinstance(label, str):
-            raise SoccerNetDataError(f'{path}: prediction {i}: label {label!r} is not a string')
+    for i, p, half, pos, label in read_entries(path, 'predictions', 'prediction'):
         if classes is not None and label not in classes:
             raise SoccerNetDataError(
                 f'{path}: prediction {i}: unknown label '
