@@ -1,4 +1,5 @@
-"""mmsport.utils.cuda_toolchain: which toolchain install.sh uses for mmcv's ops.
+"""mmsport.utils.cuda_toolchain (which toolchain install.sh uses for mmcv's ops) and
+mmsport.utils.cuda_home_layout (the CUDA_HOME it lays out from the pip wheels).
 
 Everything here runs on the CPU with fake toolkits in tmp_path; the real pip
 toolchain on a real GPU is not exercised (see docs/install.md)."""
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from mmsport.utils import cuda_home_layout as layout
 from mmsport.utils import cuda_toolchain as tc
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -292,9 +294,9 @@ def _fake_pip_site(site: Path, nvcc_output=NVCC_13_0) -> Path:
 
 def test_pip_toolkit_roots_from_records(tmp_path):
     root = _fake_pip_site(tmp_path / 'site')
-    assert tc.pip_toolkit_roots(tc.CUDA13_TOOLKIT_DISTS, path=[str(tmp_path / 'site')]) == [root]
+    assert layout.pip_toolkit_roots(tc.CUDA13_TOOLKIT_DISTS, path=[str(tmp_path / 'site')]) == [root]
     with pytest.raises(FileNotFoundError):
-        tc.pip_toolkit_roots(['nvidia-not-there'], path=[str(tmp_path / 'site')])
+        layout.pip_toolkit_roots(['nvidia-not-there'], path=[str(tmp_path / 'site')])
     # optional header wheels: their trees are added where installed elsewhere, else skipped
     other = tmp_path / 'user-site'
     (other / 'nvidia' / 'cu13' / 'include').mkdir(parents=True)
@@ -303,14 +305,14 @@ def test_pip_toolkit_roots_from_records(tmp_path):
     info.mkdir()
     (info / 'METADATA').write_text('Metadata-Version: 2.1\nName: nvidia-cusparse\nVersion: 12.6\n')
     (info / 'RECORD').write_text('nvidia/cu13/include/cusparse.h,,\n')
-    roots = tc.pip_toolkit_roots(tc.CUDA13_TOOLKIT_DISTS, path=[str(other), str(tmp_path / 'site')],
+    roots = layout.pip_toolkit_roots(tc.CUDA13_TOOLKIT_DISTS, path=[str(other), str(tmp_path / 'site')],
                                  optional=('nvidia-cusparse', 'nvidia-not-there'))
     assert roots == [root, other / 'nvidia' / 'cu13']
 
 
 def test_assemble_cuda_home_from_the_pip_layout(tmp_path):
     root = _fake_pip_site(tmp_path / 'site')
-    home = tc.assemble_cuda_home([root], tmp_path / 'venv' / 'cuda-13.0', machine='x86_64')
+    home = layout.assemble_cuda_home([root], tmp_path / 'venv' / 'cuda-13.0', machine='x86_64')
     assert home == tmp_path / 'venv' / 'cuda-13.0'
     # bin/ is a real folder (nvcc reads <its folder>/nvcc.profile, TOP = <its folder>/..)
     assert (home / 'bin').is_dir() and not (home / 'bin').is_symlink()
@@ -330,7 +332,7 @@ def test_assemble_cuda_home_from_the_pip_layout(tmp_path):
     assert tc.parse_nvcc_version(out.stdout) == '13.0'
     # a second run replaces its own folder
     (root / 'include' / 'new.h').write_text('x')
-    tc.assemble_cuda_home([root], home, machine='x86_64')
+    layout.assemble_cuda_home([root], home, machine='x86_64')
     assert (home / 'include' / 'new.h').is_file()
     assert [p.name for p in home.parent.iterdir()] == ['cuda-13.0']  # no temp folders left
 
@@ -340,7 +342,7 @@ def test_assemble_refuses_a_folder_it_did_not_make(tmp_path):
     (tmp_path / 'mine').mkdir()
     (tmp_path / 'mine' / 'keep.txt').write_text('x')
     with pytest.raises(FileExistsError):
-        tc.assemble_cuda_home([root], tmp_path / 'mine')
+        layout.assemble_cuda_home([root], tmp_path / 'mine')
     assert (tmp_path / 'mine' / 'keep.txt').is_file()
 
 
@@ -354,7 +356,7 @@ def test_assemble_merges_several_roots(tmp_path):
     _headers(runtime / 'include', ['cuda_runtime.h'])
     (runtime / 'include' / 'crt').mkdir()
     (runtime / 'include' / 'crt' / 'other.h').write_text('x')
-    home = tc.assemble_cuda_home([nvcc, runtime], tmp_path / 'home', machine='aarch64')
+    home = layout.assemble_cuda_home([nvcc, runtime], tmp_path / 'home', machine='aarch64')
     assert {p.name for p in (home / 'include').iterdir()} == {'fatbinary_section.h', 'crt',
                                                               'cuda_runtime.h'}
     assert {p.name for p in (home / 'include' / 'crt').iterdir()} == {'host_config.h', 'other.h'}
@@ -363,7 +365,7 @@ def test_assemble_merges_several_roots(tmp_path):
 
 def test_check_cuda_home_reports_problems(tmp_path):
     root = _fake_pip_site(tmp_path / 'site', nvcc_output=NVCC_12_4)
-    home = tc.assemble_cuda_home([root], tmp_path / 'home')
+    home = layout.assemble_cuda_home([root], tmp_path / 'home')
     assert tc.check_cuda_home(home, '13.0') == [
         f'{home}/bin/nvcc reports CUDA 12.4, torch has 13.0']
     (root / 'include' / 'cusparse.h').unlink()
