@@ -35,8 +35,6 @@ nothing is written outside OUT.
 """
 import argparse
 import contextlib
-import multiprocessing
-import multiprocessing.connection as mp_connection
 import os
 import shutil
 import sys
@@ -45,7 +43,7 @@ import time
 import cv2
 
 from mmsport.fileio.media import frame_count_problem
-from mmsport.utils.interrupt import die_with_parent, exit_on_sigterm, sigterm_as_interrupt
+from mmsport.utils.fork_pool import run_forked
 
 DONE = '.done'
 EXTS = ['mp4', 'avi', 'mkv', 'mov', 'webm']
@@ -226,104 +224,23 @@ def _progress(total):
     return ProgressBar(total)
 
 
-def _worker(tasks, conn, inherited, parent_pid):
-    """Forked worker: extract ``tasks[i]`` for each index received on ``conn`` until None.
-
-    ``inherited`` are the parent's ends of the pipes (this worker's and the others')
-    that the fork copied: closing them lets ``recv`` see EOF when the parent dies, so
-    a worker never blocks forever on a pipe only it still holds open.
-    """
-    for c in inherited:
-        c.close()
-    exit_on_sigterm()
-    die_with_parent(parent_pid)
-    try:
-        for i in iter(conn.recv, None):
-            conn.send(extract_one(tasks[i]))
-    except (EOFError, OSError):  # the parent is gone
-        pass
+def _remove_tmp(task):
+    """Remove the temporary folder of a task whose worker died or was stopped."""
+    shutil.rmtree(_tmp_dir(*task[1:]), ignore_errors=True)
 
 
-def _stop(workers, tasks):
-    """Stop the workers (SIGTERM, then SIGKILL after 5 s) and remove their temp folders."""
-    for proc, _ in workers.values():
-        if proc.is_alive():
-            proc.terminate()
-    for conn, (proc, i) in workers.items():
-        proc.join(5)
-        if proc.is_alive():
-            proc.kill()
-            proc.join()
-        conn.close()
-        shutil.rmtree(_tmp_dir(*tasks[i][1:]), ignore_errors=True)
+def _worker_died(task, exitcode):
+    return 'failed', task[0], task[1], f'worker process died (exit code {exitcode})'
 
 
 def run_all(tasks, num_workers):
-    """Yield ``extract_one`` results, in completion order.
-
-    Videos run in ``num_workers`` forked processes, each fed one index at a time over
-    its own pipe (tasks are not pickled, so this works when the script is loaded by
-    path, and no lock is shared). A worker that dies (say a decoder crash on a bad
-    file) fails only its video and is replaced. Without fork, runs in this process.
-
-    While the generator runs, SIGTERM raises ``KeyboardInterrupt`` here; when it ends
-    (finished, interrupted, or closed early) every worker is stopped and the temporary
-    folders of unfinished videos are removed. Close it (``contextlib.closing``) when
-    not consuming it to the end.
+    """Yield ``extract_one`` results, in completion order, from ``num_workers`` forked
+    processes (:func:`mmsport.utils.fork_pool.run_forked`): a worker that dies (a
+    decoder crash on a bad file) fails only its video; when the generator ends
+    (finished, interrupted, closed early) the workers are stopped and the temporary
+    folders of unfinished videos removed. SIGTERM raises ``KeyboardInterrupt`` here.
     """
-    if 'fork' not in multiprocessing.get_all_start_methods():
-        with sigterm_as_interrupt():
-            yield from map(extract_one, tasks)
-        return
-    ctx, todo, workers = multiprocessing.get_context('fork'), iter(range(len(tasks))), {}
-    parent_pid = os.getpid()
-
-    def feed(conn, proc):
-        """Send the next index to a worker, or stop it when there is none."""
-        i = next(todo, None)
-        if i is not None:
-            conn.send(i)
-            workers[conn] = (proc, i)
-            return
-        workers.pop(conn, None)
-        conn.send(None)
-        conn.close()
-        proc.join()
-
-    def start():
-        conn, child = ctx.Pipe()
-        proc = ctx.Process(target=_worker, daemon=True,
-                           args=(tasks, child, [conn, *workers], parent_pid))
-        proc.start()
-        child.close()
-        feed(conn, proc)
-
-    with sigterm_as_interrupt():
-        try:
-            for _ in range(min(num_workers, len(tasks))):
-                start()
-            while workers:
-                sentinels = {proc.sentinel: conn for conn, (proc, _) in workers.items()}
-                for obj in mp_connection.wait(list(workers) + list(sentinels)):
-                    conn = sentinels.get(obj, obj)
-                    if conn not in workers:
-                        continue
-                    proc, i = workers[conn]
-                    try:
-                        result = conn.recv()
-                    except (EOFError, OSError):  # the worker died on tasks[i]
-                        del workers[conn]
-                        conn.close()
-                        proc.join()
-                        shutil.rmtree(_tmp_dir(*tasks[i][1:]), ignore_errors=True)
-                        yield ('failed', tasks[i][0], tasks[i][1],
-                               f'worker process died (exit code {proc.exitcode})')
-                        start()
-                        continue
-                    yield result
-                    feed(conn, proc)
-        finally:
-            _stop(workers, tasks)
+    return run_forked(extract_one, tasks, num_workers, died=_worker_died, cleanup=_remove_tmp)
 
 
 def write_list(path, finished, labels):
