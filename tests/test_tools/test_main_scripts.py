@@ -83,3 +83,35 @@ def test_inference_sh_reads_and_writes_under_work_dirs(tmp_path):
                                      for m in ('model1', 'model2', 'detector')]
     (ens,) = _calls_of(calls, 'tools/recognition/ensemble.py')
     assert ens[ens.index('--out') + 1] == f'{work}/recognition/results/final.csv'
+
+
+def test_inference_sh_scores_each_trained_transformer_variant(tmp_path):
+    """Every variant train.sh trained is scored into submission/<variant>/, with its config;
+    a variant not trained is skipped."""
+    work = tmp_path / 'w'
+    for d in ('scratch', 'ssl_distill_finetune'):
+        (work / 'transformer_spotting' / d).mkdir(parents=True)
+        (work / 'transformer_spotting' / d / 'last_checkpoint').write_text(f'{d}.pth\n')
+    calls = _run(tmp_path, 'inference.sh', '2', 'transformer_spotting', WORK_DIRS=str(work))
+    runs = _calls_of(calls, 'tools/transformer_spotting/inference.py')
+    base = 'configs/transformer_spotting/vivit-tiny-l4_adamw-10e_soccer-v2-synthetic-96x64'
+    assert [r[1:3] for r in runs] == [[f'{base}.py', 'scratch.pth'],
+                                      [f'{base}_stage4-finetune-full.py',
+                                       'ssl_distill_finetune.pth']]
+    for r, variant in zip(runs, ('scratch', 'ssl_distill_finetune')):
+        out = f'{work}/transformer_spotting/submission/{variant}'
+        assert r[r.index('--out-dir') + 1] == out
+        assert r[r.index('--zip') + 1] == f'{out}/results_spotting.zip'
+        assert r[r.index('--nproc') + 1] == '2'
+
+
+def test_inference_sh_without_transformer_models_fails(tmp_path):
+    fake = tmp_path / 'python'
+    fake.write_text(FAKE_PYTHON)
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    env = dict(os.environ, PYTHON=str(fake), FAKE_LOG=str(tmp_path / 'calls.log'),
+               WORK_DIRS=str(tmp_path / 'empty'))
+    r = subprocess.run(['bash', 'inference.sh', '1', 'transformer_spotting'], cwd=REPO, env=env,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode != 0
+    assert 'no checkpoint in' in r.stderr and 'transformer_spotting/scratch' in r.stderr
