@@ -112,7 +112,10 @@ print('\n'.join(Config.fromfile('$c.py').test_games))")
       --games "${games[@]}" --out-dir "$out" --zip "$out/results_spotting.zip" --nproc "$N"
     scored=$((scored + 1))
   done
-  [ "$scored" -gt 0 ] || last_ckpt "$WORK/transformer_spotting/scratch" >/dev/null
+  if [ "$scored" -eq 0 ]; then
+    echo "inference.sh: no trained variant in $WORK/transformer_spotting; run 'bash train.sh transformer_spotting' first" >&2
+    exit 1
+  fi
 }
 
 TASKS=("${@:-${ALL_TASKS[@]}}")

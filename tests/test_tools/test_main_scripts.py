@@ -23,16 +23,22 @@ done
 '''
 
 
-def _run(tmp_path, script, *args, **env):
+def _invoke(tmp_path, script, *args, **env):
+    """Run SCRIPT with the stand-in interpreter; the finished process."""
     fake = tmp_path / 'python'
     fake.write_text(FAKE_PYTHON)
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
-    log = tmp_path / 'calls.log'
     full_env = {k: v for k, v in os.environ.items() if k not in ('SEED', 'WORK_DIRS')}
-    full_env.update(PYTHON=str(fake), FAKE_LOG=str(log), **env)
-    r = subprocess.run(['bash', script, *args], cwd=REPO, env=full_env, capture_output=True,
-                       text=True, timeout=60)
+    full_env.update(PYTHON=str(fake), FAKE_LOG=str(tmp_path / 'calls.log'), **env)
+    return subprocess.run(['bash', script, *args], cwd=REPO, env=full_env, capture_output=True,
+                          text=True, timeout=60)
+
+
+def _run(tmp_path, script, *args, **env):
+    """Run SCRIPT, expect success; the recorded interpreter calls, each a list of arguments."""
+    r = _invoke(tmp_path, script, *args, **env)
     assert r.returncode == 0, r.stdout + r.stderr
+    log = tmp_path / 'calls.log'
     lines = log.read_text().splitlines() if log.exists() else []
     return [line.split(SEP)[:-1] for line in lines]
 
@@ -106,12 +112,7 @@ def test_inference_sh_scores_each_trained_transformer_variant(tmp_path):
 
 
 def test_inference_sh_without_transformer_models_fails(tmp_path):
-    fake = tmp_path / 'python'
-    fake.write_text(FAKE_PYTHON)
-    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
-    env = dict(os.environ, PYTHON=str(fake), FAKE_LOG=str(tmp_path / 'calls.log'),
-               WORK_DIRS=str(tmp_path / 'empty'))
-    r = subprocess.run(['bash', 'inference.sh', '1', 'transformer_spotting'], cwd=REPO, env=env,
-                       capture_output=True, text=True, timeout=60)
+    r = _invoke(tmp_path, 'inference.sh', '1', 'transformer_spotting',
+                WORK_DIRS=str(tmp_path / 'empty'))
     assert r.returncode != 0
-    assert 'no checkpoint in' in r.stderr and 'transformer_spotting/scratch' in r.stderr
+    assert f'no trained variant in {tmp_path}/empty/transformer_spotting' in r.stderr
