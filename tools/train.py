@@ -17,7 +17,8 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import mmsport  # noqa: F401  (shims + registries)
-from mmsport.utils import ConfigKeyError, check_config_keys, configure_dist_backend
+from mmsport.utils import (ConfigKeyError, check_config_keys, configure_dist_backend,
+                           dist_session)
 
 
 def parse_args():
@@ -75,8 +76,9 @@ def main():
     except ConfigKeyError as e:
         sys.exit(f'error: {e}')
     cfg = merge_args(cfg, args)
-    runner = Runner.from_cfg(cfg)
-    runner.train()
+    with dist_session():  # every rank ends its process group before exit
+        runner = Runner.from_cfg(cfg)
+        runner.train()
 
 
 if __name__ == '__main__':

@@ -2,11 +2,11 @@
 and ``mmsport.utils.interrupt`` stay free of torch and OpenMMLab."""
 from .atomic import atomic_open
 
-__all__ = ['atomic_open', 'configure_dist_backend', 'register_all_modules',
+__all__ = ['atomic_open', 'configure_dist_backend', 'dist_session', 'shutdown_dist', 'register_all_modules',
            'check_config_keys', 'ConfigKeyError', 'sigterm_as_interrupt', 'die_with_parent',
            'exit_on_sigterm', 'partial_path']
 
-_LAZY = {'configure_dist_backend': 'dist', 'register_all_modules': 'setup_env',
+_LAZY = {'configure_dist_backend': 'dist', 'dist_session': 'dist', 'shutdown_dist': 'dist', 'register_all_modules': 'setup_env',
          'check_config_keys': 'config_check', 'ConfigKeyError': 'config_check',
          'sigterm_as_interrupt': 'interrupt', 'die_with_parent': 'interrupt',
          'exit_on_sigterm': 'interrupt', 'partial_path': 'interrupt'}

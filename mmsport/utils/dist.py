@@ -1,4 +1,6 @@
-"""Distributed-launch helpers: let ``dist_train.sh CFG N`` run N CPU processes."""
+"""Distributed-launch helpers: let ``dist_train.sh CFG N`` run N CPU processes, and
+end every rank's process group before the interpreter exits."""
+import contextlib
 import os
 
 import torch
@@ -35,3 +37,42 @@ def configure_dist_backend(cfg: Config) -> Config:
     wrapper.setdefault('broadcast_buffers', False)
     cfg.model_wrapper_cfg = wrapper
     return cfg
+
+
+def shutdown_dist(barrier: bool = True) -> None:
+    """Destroy the default process group, if one is initialised (all ranks, once).
+
+    A gloo process group left alive until interpreter exit is torn down while
+    Python finalises modules; when one rank gets there first, the other rank's
+    gloo threads see the closed connection and the C++ runtime aborts
+    (``terminate called without an active exception``, SIGABRT), so torchrun
+    reports a finished run as failed. Ranks first wait for each other
+    (``barrier``), then destroy the group in an orderly way.
+
+    Args:
+        barrier: wait for every rank first (use False on an error path, where
+            another rank may never arrive).
+    """
+    if not (torch_dist.is_available() and torch_dist.is_initialized()):
+        return
+    try:
+        if barrier:
+            torch_dist.barrier()
+    finally:
+        torch_dist.destroy_process_group()
+
+
+@contextlib.contextmanager
+def dist_session():
+    """Run a training or test body, then shut the process group down on every rank.
+
+    On success the ranks meet at a barrier before the group is destroyed; on an
+    exception (including Ctrl-C) the group is destroyed without waiting, and the
+    exception propagates.
+    """
+    try:
+        yield
+    except BaseException:
+        shutdown_dist(barrier=False)
+        raise
+    shutdown_dist(barrier=True)
