@@ -1,7 +1,12 @@
 """Evaluate a checkpoint with the mmengine Runner (mmaction2-style command line).
 
     python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--dump RESULTS.pkl]
-        [--cfg-options k=v ...] [--allow-new-keys] [--launcher none|pytorch|slurm|mpi]
+        [--cfg-options k=v ...] [--allow-new-keys] [--allow-partial]
+        [--launcher none|pytorch|slurm|mpi]
+
+The checkpoint must match the config's model (keys and shapes): weights of another
+task or width, or a truncated file, are an error naming the file and the keys
+(``--allow-partial`` loads what matches).
 
 Before the runner is built, config keys are checked (:mod:`mmsport.utils.config_check`):
 a misspelled top-level key, ``--cfg-options`` key or hook / optimizer / scheduler
@@ -14,10 +19,13 @@ import os.path as osp
 import sys
 
 from mmengine.config import Config, DictAction
+from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
 import mmsport  # noqa: F401
-from mmsport.utils import ConfigKeyError, check_config_keys, configure_dist_backend
+from mmsport.engine.checkpoint import CheckpointMismatchError, check_weights
+from mmsport.utils import (ConfigKeyError, check_config_keys, configure_dist_backend,
+                           dist_session)
 
 
 def parse_args():
@@ -32,6 +40,9 @@ def parse_args():
     p.add_argument('--allow-new-keys', action='store_true',
                    help='keep config / --cfg-options keys that look like typos (warn only); '
                    'or list them in the config: allowed_extra_keys = [...]')
+    p.add_argument('--allow-partial', action='store_true',
+                   help='load a checkpoint that covers only part of the model (else an error '
+                   'naming the missing / unexpected keys)')
     p.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                    default='none', help='job launcher')
     p.add_argument('--local_rank', '--local-rank', type=int, default=0)
@@ -55,7 +66,7 @@ def main():
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir') is None:
         cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
-    cfg.load_from = args.checkpoint
+    cfg.load_from = args.checkpoint  # loaded by the runner (hooks such as EMA act on it)
     if args.amp:
         cfg.test_cfg = dict(cfg.get('test_cfg') or {}, fp16=True)
     if args.dump is not None:
@@ -64,8 +75,14 @@ def main():
             else list(cfg.test_evaluator)
         cfg.test_evaluator.append(dict(type='DumpResults', out_file_path=args.dump))
     configure_dist_backend(cfg)
-    runner = Runner.from_cfg(cfg)
-    runner.test()
+    with dist_session():  # every rank ends its process group before exit
+        runner = Runner.from_cfg(cfg)
+        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        try:  # weights of another task, width or a truncated file: an error, not a silent run
+            check_weights(model, args.checkpoint, allow_partial=args.allow_partial)
+        except CheckpointMismatchError as e:
+            sys.exit(f'error: {e}')
+        runner.test()
 
 
 if __name__ == '__main__':

@@ -4,13 +4,18 @@ from typing import Optional
 import torch.nn as nn
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
-from mmengine.runner import load_checkpoint
 
 from mmsport.registry import MODELS
 
 
-def init_model(config, checkpoint: Optional[str] = None, device: str = 'cpu') -> nn.Module:
+def init_model(config, checkpoint: Optional[str] = None, device: str = 'cpu',
+               allow_partial: bool = False) -> nn.Module:
     """Build any mmsport model from a config (path or Config) and load its weights.
+
+    Weights that do not match the config's model (another task or width, a
+    truncated file) are an error naming the file and the keys
+    (:func:`mmsport.engine.checkpoint.load_weights`); ``allow_partial=True`` loads
+    what matches.
 
     Returns:
         the model in eval mode on ``device``, with ``model.cfg`` set.
@@ -20,6 +25,7 @@ def init_model(config, checkpoint: Optional[str] = None, device: str = 'cpu') ->
     init_default_scope(cfg.get('default_scope', 'mmsport'))
     model = MODELS.build(cfg.model)
     if checkpoint is not None:
-        load_checkpoint(model, checkpoint, map_location='cpu')
+        from mmsport.engine.checkpoint import load_weights
+        load_weights(model, checkpoint, allow_partial=allow_partial)
     model.cfg = cfg
     return model.to(device).eval()

@@ -1,1 +1,1 @@
-"""Engine extensions (hooks, loops) that mmengine lacks. None are needed yet."""
+"""Engine extensions mmengine lacks: checked checkpoint loading (:mod:`.checkpoint`)."""
