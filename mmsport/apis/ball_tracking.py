@@ -1,43 +1,56 @@
 """Streaming ball-tracking inference over any sequence of frames.
 
 Memory is bounded by the stack and the batch, not by the video length: the
-streamer keeps the last ``stack_size`` resized frames and one batch of stacks;
+streamer keeps the resized frames a stack reaches back to (``stack_size``, or
+``(stack_size - 1) * stride + 1`` on a high-frame-rate source) and one batch of stacks;
 the only thing that grows is the (N, 3) track itself (24 bytes a frame).
 """
 from collections import deque
-from typing import Iterable, Iterator, Tuple
+from typing import Iterable, Iterator, Optional, Tuple
 
 import numpy as np
 import torch
 from mmengine.config import Config
 
 from mmsport.datasets.tennis_io import resize_frame
+from mmsport.video.input_geometry import frame_stride, model_input_size
 from .inference import init_model
 from .video_io import prefetch
 
 
-def tracker_io_settings(cfg: Config) -> Tuple[int, Tuple[int, int]]:
-    """(stack_size, input_size) the model was trained with, from its test dataset."""
-    ds = cfg.test_dataloader.dataset
-    return int(ds.get('stack_size', 3)), tuple(ds.get('input_size', (320, 180)))
+def tracker_io_settings(cfg: Config) -> dict:
+    """How the model was shown frames (``stack_size``, ``input_size``, ``input_scale``,
+    ``target_fps``), from its test dataset: keyword arguments of :class:`BallTrackStreamer`."""
+    from mmsport.datasets.ball_tracking_dataset import BallTrackingDataset
+    return BallTrackingDataset.io_settings(cfg.test_dataloader.dataset)
 
 
 class BallTrackStreamer:
     """Run a :class:`BallHeatmapTracker` over a frame stream, one decode per frame.
 
+    Frames are resized with their aspect ratio kept, to the size
+    :func:`mmsport.video.input_geometry.model_input_size` gives for the stream's
+    frame size, and stacked ``frame_stride(fps, target_fps)`` frames apart, as the
+    dataset does in training and evaluation.
+
     Args:
         model: the tracker (eval mode).
         stack_size: S frames per stack (the newest frame is predicted).
-        input_size: (w, h) the model takes.
+        input_size: (w, h) frames are fitted inside (aspect kept).
         batch_size: stacks per forward pass.
+        input_scale: scale frames by this factor instead of fitting them.
+        target_fps: frame rate the model's stacks were sampled at (None: consecutive).
     """
 
     def __init__(self, model, stack_size: int, input_size: Tuple[int, int],
-                 batch_size: int = 16):
+                 batch_size: int = 16, input_scale: Optional[float] = None,
+                 target_fps: Optional[float] = None):
         self.model = model
         self.stack_size = stack_size
         self.input_size = tuple(input_size)
         self.batch_size = batch_size
+        self.input_scale = input_scale
+        self.target_fps = target_fps
         self.device = next(model.parameters()).device
 
     @torch.no_grad()
@@ -51,31 +64,40 @@ class BallTrackStreamer:
         return balls, scores, probs.cpu().numpy()
 
     def stream(self, frames: Iterable[np.ndarray], keep_frames: bool = False,
-               keep_heatmaps: bool = False, prefetch_frames: int = 8) -> Iterator[tuple]:
+               keep_heatmaps: bool = False, prefetch_frames: int = 8,
+               fps: Optional[float] = None) -> Iterator[tuple]:
         """Predict the ball in every frame, yielding results in frame order.
 
         Args:
             frames: BGR uint8 frames (H, W, 3), all of one size; each is read once.
+                Their ``fps`` attribute, if any, sets the frame stride.
             keep_frames: also yield the full-resolution frame (for overlays).
             keep_heatmaps: also yield the (h, w) probability map.
             prefetch_frames: decode up to this many frames ahead in a
                 background thread (0: decode in this thread).
+            fps: the frames' rate (default: ``frames.fps`` when it exists).
 
         Yields:
             tuple: ``(index, frame or None, ball (3,) = (code, x, y) at the
             frames' resolution, peak score, heatmap or None)``. Results lag the
             input by at most one batch.
         """
-        s, (w, h) = self.stack_size, self.input_size
-        window = deque(maxlen=s)
-        batch = np.empty((self.batch_size, 3 * s, h, w), np.uint8)
+        s = self.stack_size
+        fps = fps if fps is not None else getattr(frames, 'fps', None)
+        stride = frame_stride(fps, self.target_fps)
+        window = deque(maxlen=(s - 1) * stride + 1)  # the frames a stack reaches back to
+        batch = None
         pending = []  # full frames of the current batch (only if keep_frames)
-        full_size = None
+        full_size = size_in = None
         n = k = 0
 
         def prepare(frame):  # decode + resize run ahead in the prefetch thread
+            nonlocal size_in
+            if size_in is None:  # fixed by the first frame (all frames share its size)
+                size_in = model_input_size((frame.shape[1], frame.shape[0]),
+                                           self.input_size, self.input_scale)
             # (3, h, w) made contiguous once; each frame is copied into S stacks
-            return frame, np.ascontiguousarray(resize_frame(frame, (w, h)).transpose(2, 0, 1))
+            return frame, np.ascontiguousarray(resize_frame(frame, size_in).transpose(2, 0, 1))
 
         items = map(prepare, frames)
         if prefetch_frames > 0:
@@ -84,14 +106,16 @@ class BallTrackStreamer:
             size = (frame.shape[1], frame.shape[0])
             if full_size is None:
                 full_size = size
+                batch = np.empty((self.batch_size, 3 * s) + small.shape[1:], np.uint8)
             elif size != full_size:
                 raise ValueError(f'frame {n} is {size[0]}x{size[1]}, '
                                  f'expected {full_size[0]}x{full_size[1]}')
             if not window:
-                window.extend([small] * s)  # repeat the first frame before the start
+                window.extend([small] * window.maxlen)  # the first frame before the start
             else:
                 window.append(small)
-            np.concatenate(window, axis=0, out=batch[k])
+            np.concatenate([window[j] for j in range(0, window.maxlen, stride)], axis=0,
+                           out=batch[k])
             pending.append(frame if keep_frames else None)
             k += 1
             n += 1

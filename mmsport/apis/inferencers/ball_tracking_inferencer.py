@@ -163,8 +163,8 @@ class BallTrackingInferencer(FileInferencer):
     def __init__(self, model, weights: Optional[str] = None, device: Optional[str] = None,
                  batch_size: int = 16, show_progress: bool = True):
         super().__init__(model, weights, device, show_progress)
-        stack, size = tracker_io_settings(self.cfg)
-        self.streamer = BallTrackStreamer(self.model, stack, size, batch_size)
+        self.streamer = BallTrackStreamer(self.model, batch_size=batch_size,
+                                          **tracker_io_settings(self.cfg))
         metric = self.cfg.get('test_evaluator', {})
         self.postprocess_cfg = metric.get('postprocess') if isinstance(metric, dict) else None
 

@@ -9,18 +9,19 @@ from mmengine.structures import BaseDataElement
 
 from mmsport.registry import TASK_UTILS, TRANSFORMS
 from mmsport.video.frame_cache import VideoFrameCache
+from mmsport.video.input_geometry import stack_indices
 from ..tennis_io import read_frame, reduced_decode_factor
 
 
 @TRANSFORMS.register_module()
 class LoadBallFrameStack(BaseTransform):
-    """Decode frames ``t-S+1 .. t`` of a clip at the model's input size (the
-    first frame is repeated before the clip start), from a jpg clip folder or
-    straight from a video file (``is_video`` in the sample).
+    """Decode frames ``t-(S-1)k .. t-k, t`` of a clip at the model's input size
+    (the first frame is repeated before the clip start), from a jpg clip folder
+    or straight from a video file (``is_video`` in the sample).
 
-    ``stack_size`` S and ``input_size`` (w, h) come from the sample (the dataset
-    sets them), so one config field changes them everywhere. Adds ``imgs``
-    (S, h, w, 3) BGR uint8.
+    ``stack_size`` S, ``input_size`` (w, h) and ``frame_stride`` k (default 1)
+    come from the sample (the dataset sets them), so one config field changes
+    them everywhere. Adds ``imgs`` (S, h, w, 3) BGR uint8.
 
     Args:
         cache_frames: decoded frames kept per process (an LRU), so that
@@ -55,7 +56,7 @@ class LoadBallFrameStack(BaseTransform):
     def transform(self, results: dict) -> dict:
         t, s = int(results['frame_idx']), int(results['stack_size'])
         size = tuple(results['input_size'])
-        idx = [max(0, t - s + 1 + i) for i in range(s)]
+        idx = stack_indices(t, s, int(results.get('frame_stride', 1)))
         if results.get('is_video', False):
             path = results['clip_dir']
             results['imgs'] = np.stack([self.video_cache.get(path, i, size) for i in idx])
