@@ -46,19 +46,27 @@ def main(argv=None):
     from mmengine.logging import MMLogger
 
     from mmsport.apis.inferencers.ball_tracking_batch import track_many
+    from mmsport.utils.interrupt import sigterm_as_interrupt
     logger = MMLogger.get_instance('mmsport-inference', log_level='INFO')
     failures, n_done = [], 0
-    for res in track_many(args.config, args.checkpoint, args.inputs, args.out_dir, args.nproc,
-                          args.device, args.batch_size, args.vis, args.tail,
-                          not args.no_postprocess, log=logger.info):
-        n_done += 1  # one line per finished clip is the progress report
-        if res['error']:
-            failures.append((res['source'], res['error']))
-            logger.error(f"[{n_done}] FAILED {res['source']}: {res['error']}")
-        else:
-            fps = res['frames'] / max(res['seconds'], 1e-9)
-            logger.info(f"[{n_done}] {res['source']}: {res['frames']} frames in "
-                        f"{res['seconds']:.1f}s ({fps:.1f} fps)")
+    try:  # SIGTERM is handled as Ctrl-C: partial outputs removed, a summary, exit 130
+        with sigterm_as_interrupt():
+            for res in track_many(args.config, args.checkpoint, args.inputs, args.out_dir,
+                                  args.nproc, args.device, args.batch_size, args.vis,
+                                  args.tail, not args.no_postprocess, log=logger.info):
+                n_done += 1  # one line per finished clip is the progress report
+                if res['error']:
+                    failures.append((res['source'], res['error']))
+                    logger.error(f"[{n_done}] FAILED {res['source']}: {res['error']}")
+                else:
+                    fps = res['frames'] / max(res['seconds'], 1e-9)
+                    logger.info(f"[{n_done}] {res['source']}: {res['frames']} frames in "
+                                f"{res['seconds']:.1f}s ({fps:.1f} fps)")
+    except KeyboardInterrupt:
+        logger.error(f'interrupted: {n_done - len(failures)} clip(s) finished and kept, '
+                     f'{len(failures)} failed; the clip in progress was not written '
+                     f'(no partial files left in {args.out_dir})')
+        return 130
     if not n_done:
         logger.error(f'no videos or clips found in {args.inputs}')
         return 1

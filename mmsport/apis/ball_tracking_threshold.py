@@ -16,6 +16,7 @@ model. Choose on the training split, report on the held-out one::
 """
 import argparse
 import json
+import os
 import sys
 from typing import Dict, List, Optional, Sequence
 
@@ -26,21 +27,21 @@ from .ball_tracking import BallTrackStreamer, tracker_io_settings
 from .video_io import open_frames
 
 
-def raw_clip_tracks(model, clips, stack_size: int, input_size, batch_size: int = 16,
+def raw_clip_tracks(model, clips, io_settings: dict, batch_size: int = 16,
                     log=print) -> List[Dict]:
     """Per clip: labels and the model's raw peak in every frame.
 
     Args:
         model: a :class:`BallHeatmapTracker` in eval mode.
         clips: labelled :class:`~mmsport.fileio.ball_tracking.BallClip` s.
-        stack_size, input_size: the model's stack and (w, h) input.
+        io_settings: how the model is shown frames (:func:`tracker_io_settings`).
         batch_size: stacks per forward pass.
 
     Returns:
         list of dicts ``key, gt`` (N, 3), ``track`` (N, 3) code 1 with the peak's
         position in every frame, ``scores`` (N,) peak probabilities, ``width``.
     """
-    streamer = BallTrackStreamer(model, stack_size, input_size, batch_size)
+    streamer = BallTrackStreamer(model, batch_size=batch_size, **io_settings)
     codec = model.codec
     saved, codec.vis_thr = codec.vis_thr, 0.0  # every peak is a position
     out = []
@@ -60,10 +61,37 @@ def raw_clip_tracks(model, clips, stack_size: int, input_size, batch_size: int =
     return out
 
 
-def save_raw_tracks(path: str, records: Sequence[Dict]) -> None:
-    """Write :func:`raw_clip_tracks` records to one npz (atomically)."""
+def raw_cache_key(config: str, checkpoint: str, clips, io_settings: dict) -> dict:
+    """What a raw-peaks file depends on: the config, the checkpoint (path, size and
+    modification time), the clip keys and how frames were shown to the model."""
+    st = os.stat(checkpoint) if os.path.isfile(checkpoint) else None
+    return dict(config=os.path.abspath(config), checkpoint=os.path.abspath(checkpoint),
+                checkpoint_bytes=st.st_size if st else None,
+                checkpoint_mtime=round(st.st_mtime, 3) if st else None,
+                clips=[os.path.abspath(c.media) for c in clips],
+                io={k: list(v) if isinstance(v, (tuple, list)) else v
+                    for k, v in io_settings.items()})
+
+
+def check_raw_cache_key(path: str, saved: Optional[dict], wanted: dict) -> None:
+    """Raise :class:`BallDataError` naming ``path`` and what differs when a raw-peaks
+    file was made for another config, checkpoint, clip list or input setting."""
+    if saved is None:
+        raise BallDataError(f'{path}: a raw-peaks file without its key (an older version); '
+                            'delete it or pass another --raw to recompute')
+    diff = [k for k in wanted if saved.get(k) != wanted[k]]
+    if diff:
+        what = '; '.join(f'{k}: file has {saved.get(k)!r}, this run {wanted[k]!r}'
+                         for k in diff)
+        raise BallDataError(f'{path}: raw peaks of another run ({what}); delete it or pass '
+                            'another --raw')
+
+
+def save_raw_tracks(path: str, records: Sequence[Dict], key: Optional[dict] = None) -> None:
+    """Write :func:`raw_clip_tracks` records to one npz (atomically), with the
+    :func:`raw_cache_key` they were made for."""
     import numpy as np
-    arrays = {}
+    arrays = {'cache_key': np.array(json.dumps(key))} if key is not None else {}
     for i, r in enumerate(records):
         for k in ('gt', 'track', 'scores'):
             arrays[f'{i}/{k}'] = np.asarray(r[k])
@@ -73,14 +101,17 @@ def save_raw_tracks(path: str, records: Sequence[Dict]) -> None:
         np.savez(f, **arrays)
 
 
-def load_raw_tracks(path: str) -> List[Dict]:
-    """Records written by :func:`save_raw_tracks`; a truncated or foreign file is an
-    error naming it."""
+def load_raw_tracks(path: str, key: Optional[dict] = None) -> List[Dict]:
+    """Records written by :func:`save_raw_tracks`; a truncated or foreign file, or
+    (with ``key``) one made for another run, is an error naming it."""
     import zipfile
 
     import numpy as np
     try:
         with np.load(path) as z:
+            if key is not None:
+                saved = json.loads(str(z['cache_key'])) if 'cache_key' in z.files else None
+                check_raw_cache_key(path, saved, key)
             keys, widths = z['keys'].tolist(), z['widths'].tolist()
             return [dict(key=k, width=w, **{n: z[f'{i}/{n}'] for n in ('gt', 'track', 'scores')})
                     for i, (k, w) in enumerate(zip(keys, widths))]
@@ -99,6 +130,13 @@ def split_clips(cfg, split: str, keys: Optional[Sequence[str]] = None):
     return ds.data_root, layout, clips
 
 
+def _probability(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:  # nan fails too
+        raise argparse.ArgumentTypeError(f'{text} is not a probability in [0, 1]')
+    return value
+
+
 def parse_args(argv=None):
     from mmsport.evaluation.ball_tracking_threshold import DEFAULT_THRESHOLDS
     p = argparse.ArgumentParser(description='Sweep the visibility threshold of a ball tracker')
@@ -108,7 +146,8 @@ def parse_args(argv=None):
                    help="the config dataset whose clips are used (default: train, so the "
                         "held-out clips stay unseen)")
     p.add_argument('--clips', nargs='+', help='these clip keys of that dataset\'s root instead')
-    p.add_argument('--thresholds', type=float, nargs='+', default=list(DEFAULT_THRESHOLDS))
+    p.add_argument('--thresholds', type=_probability, nargs='+', default=list(DEFAULT_THRESHOLDS),
+                   help='visibility thresholds to try, each in [0, 1]')
     p.add_argument('--tol', type=float, default=None,
                    help='pixel tolerance (default: the config metric\'s, else TrackNetV2\'s)')
     p.add_argument('--max-gaps', type=int, nargs='+',
@@ -140,8 +179,6 @@ def _postprocess_grid(base: Optional[dict], max_gaps, max_jumps) -> List[Optiona
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    import os
-
     from mmengine.config import Config
 
     from mmsport.evaluation.ball_tracking_threshold import (best_threshold,
@@ -149,17 +186,18 @@ def main(argv=None) -> int:
     from .inference import init_model
     cfg = Config.fromfile(args.config)
     try:
+        root, layout, clips = split_clips(cfg, args.split, args.clips)
+        io = tracker_io_settings(cfg)
+        key = raw_cache_key(args.config, args.checkpoint, clips, io)
         if args.raw and os.path.isfile(args.raw):
-            records = load_raw_tracks(args.raw)
+            records = load_raw_tracks(args.raw, key)
             print(f'{args.raw}: raw peaks of {len(records)} clip(s)')
         else:
-            root, layout, clips = split_clips(cfg, args.split, args.clips)
             print(f'{root}: {layout} layout, {len(clips)} clip(s) of the {args.split} split')
             model = init_model(cfg, args.checkpoint, args.device)
-            stack, size = tracker_io_settings(cfg)
-            records = raw_clip_tracks(model, clips, stack, size, args.batch_size)
+            records = raw_clip_tracks(model, clips, io, args.batch_size)
             if args.raw:
-                save_raw_tracks(args.raw, records)
+                save_raw_tracks(args.raw, records, key)
     except BallDataError as e:
         print(f'error: {e}', file=sys.stderr)
         return 2

@@ -17,15 +17,21 @@ from .functional.tracking import sibatracc, tracknet_counts, tracknet_scores, tr
 
 def clip_frame_size(clip) -> tuple:
     """(W, H) of a clip's frames (video container or first jpg)."""
+    return clip_frames(clip)[0]
+
+
+def clip_frames(clip) -> tuple:
+    """``((W, H), frame count)`` of a clip: the video container's, or its jpgs'."""
     if clip.is_video:
         from mmsport.video.frame_cache import probe_video
-        return probe_video(clip.media)[0]
+        size, n_frames, _ = probe_video(clip.media)
+        return size, n_frames
     from PIL import Image
     frames = list_frame_files(clip.media)
     if not frames:
         raise BallDataError(f'{clip.media}: no jpg frames')
     with Image.open(frames[0]) as im:
-        return im.size
+        return im.size, len(frames)
 
 
 def evaluate_tracking_files(labels_root: str, pred_root: str, tol: Optional[float] = None,
@@ -51,14 +57,13 @@ def evaluate_tracking_files(labels_root: str, pred_root: str, tol: Optional[floa
         raise BallDataError(f'{labels_root}: no labelled clips ({layout} layout)')
     per_clip, counts, tols = {}, defaultdict(int), []
     for clip in found:
-        size = clip_frame_size(clip)
+        size, n_frames = clip_frames(clip)
         gt = read_clip_labels(clip, size)
-        if not clip.is_video:  # label rows vs jpgs (a missing last frame is not "ok")
-            n_jpg = len(list_frame_files(clip.media))
-            if n_jpg != len(gt):
-                raise BallDataError(f'{clip.labels}: frame-count mismatch: {len(gt)} label '
-                                    f'rows but {n_jpg} jpg frames in {clip.media}')
-        pred = read_prediction_csv(f'{pred_root}/{clip.key}.csv', len(gt))
+        if n_frames != len(gt):  # label rows vs frames (a video cut short is not "ok")
+            what = 'frames in the video' if clip.is_video else 'jpg frames in'
+            raise BallDataError(f'{clip.labels}: frame-count mismatch: {len(gt)} label '
+                                f'rows but {n_frames} {what} {clip.media}')
+        pred = read_prediction_csv(f'{pred_root}/{clip.key}.csv', len(gt), size)
         per_clip[clip.key] = sibatracc(gt, pred)
         t = float(tol) if tol is not None else tracknet_tolerance(size[0])
         tols.append(t)

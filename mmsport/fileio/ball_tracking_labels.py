@@ -173,11 +173,14 @@ def read_frame_labels(path: str, full_size: Optional[Tuple[int, int]] = None,
 PREDICTION_HEADER = ('frame', 'code', 'x', 'y')
 
 
-def read_prediction_csv(path: str, n_frames: int) -> np.ndarray:
+def read_prediction_csv(path: str, n_frames: int,
+                        frame_size: Optional[Tuple[int, int]] = None) -> np.ndarray:
     """A prediction file ``frame,code,x,y`` (what inference writes) -> (n_frames, 3).
 
     Every frame must appear exactly once; x, y are full-resolution pixels and
-    may be empty where the code is 0.
+    may be empty where the code is 0. With ``frame_size`` (W, H), a visible
+    position outside the frame (beyond one pixel of its edge) is an error naming
+    the line: it is a wrong file or a wrong scale, not a far detection.
     """
     if not os.path.isfile(path):
         raise BallDataError(f'{path}: prediction file is missing')
@@ -212,6 +215,10 @@ def read_prediction_csv(path: str, n_frames: int) -> np.ndarray:
                                     'needs numeric x, y)') from None
             if not (math.isfinite(x) and math.isfinite(y)):
                 raise BallDataError(f'{path}:{line}: x, y ({row[2]}, {row[3]}) not finite')
+            if frame_size is not None and not (-1 <= x <= frame_size[0]
+                                               and -1 <= y <= frame_size[1]):
+                raise BallDataError(f'{path}:{line}: visible position ({row[2]}, {row[3]}) '
+                                    f'outside the {frame_size[0]}x{frame_size[1]} frame')
         out[i] = (code, x, y)
         seen[i] = True
     if not seen.all():

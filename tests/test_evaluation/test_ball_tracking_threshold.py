@@ -76,14 +76,14 @@ def test_raw_tracks_at_a_threshold_equal_decoding_at_it(tiny_tennis_root, tiny_t
     from mmsport.apis.ball_tracking_threshold import raw_clip_tracks, split_clips
     cfg_path, ckpt = tiny_tracker_files
     model = init_tracker(cfg_path, ckpt)
-    stack, size = tracker_io_settings(model.cfg)
+    io = tracker_io_settings(model.cfg)
     _, _, clips = split_clips(model.cfg, 'test')
-    records = raw_clip_tracks(model, clips, stack, size, batch_size=4, log=lambda *_: None)
+    records = raw_clip_tracks(model, clips, io, batch_size=4, log=lambda *_: None)
     assert model.codec.vis_thr == 0.5  # restored
     thr = float(np.median(np.concatenate([r['scores'] for r in records])))
     model.codec.vis_thr = thr
     try:
-        streamer = BallTrackStreamer(model, stack, size, batch_size=4)
+        streamer = BallTrackStreamer(model, batch_size=4, **io)
         for clip, r in zip(clips, records):
             decoded, _ = streamer.run(open_frames(clip.media))
             np.testing.assert_array_equal(apply_threshold(r['track'], r['scores'], thr), decoded)
@@ -104,8 +104,8 @@ def test_choose_threshold_tool(tiny_tracker_files, tmp_path):
     assert res['best'] in res['sweep'] and res['clips']
     assert json.loads(r.stdout.strip().splitlines()[-1])['best_thr'] == res['best']['thr']
     # a second sweep reads the raw peaks (no model run) and tries a post-processing grid
-    r2 = subprocess.run([sys.executable, tool, cfg_path, 'missing.pth', '--raw', str(raw),
-                         '--thresholds', '0.2', '0.5', '--max-gaps', '0', '4',
+    r2 = subprocess.run([sys.executable, tool, cfg_path, ckpt, '--split', 'test', '--raw',
+                         str(raw), '--thresholds', '0.2', '0.5', '--max-gaps', '0', '4',
                          '--out', str(out)], capture_output=True, text=True, cwd=REPO)
     assert r2.returncode == 0, r2.stderr
     res2 = json.loads(out.read_text())
@@ -113,9 +113,22 @@ def test_choose_threshold_tool(tiny_tracker_files, tmp_path):
         [(0.2, 0), (0.5, 0), (0.2, 4), (0.5, 4)]
     same = [row for row in res2['sweep'] if row['postprocess']['max_gap'] == 4]
     assert [row['f1'] for row in same] == [row['f1'] for row in res['sweep']]  # config: 4
+    # the cache is keyed: another checkpoint, clip list or split is an error naming the file
+    other_ckpt = tmp_path / 'other.pth'
+    other_ckpt.write_bytes(open(ckpt, 'rb').read())
+    for extra, what in (([str(other_ckpt), '--split', 'test'], 'checkpoint'),
+                        ([ckpt, '--split', 'train'], 'clips')):
+        bad = subprocess.run([sys.executable, tool, cfg_path, *extra, '--raw', str(raw)],
+                             capture_output=True, text=True, cwd=REPO)
+        assert bad.returncode == 2 and 'raw.npz: raw peaks of another run' in bad.stderr
+        assert f'{what}: file has' in bad.stderr
+    for thr in ('1.5', '-0.1', 'nan'):
+        bad = subprocess.run([sys.executable, tool, cfg_path, ckpt, '--thresholds', thr],
+                             capture_output=True, text=True, cwd=REPO)
+        assert bad.returncode == 2 and 'not a probability in [0, 1]' in bad.stderr
     raw.write_bytes(raw.read_bytes()[:100])
-    bad = subprocess.run([sys.executable, tool, cfg_path, ckpt, '--raw', str(raw)],
-                         capture_output=True, text=True, cwd=REPO)
+    bad = subprocess.run([sys.executable, tool, cfg_path, ckpt, '--split', 'test', '--raw',
+                          str(raw)], capture_output=True, text=True, cwd=REPO)
     assert bad.returncode == 2 and 'raw.npz: not a raw-peaks file' in bad.stderr
     bad = subprocess.run([sys.executable, tool, cfg_path, ckpt, '--clips', 'game9/clip9'],
                          capture_output=True, text=True, cwd=REPO)

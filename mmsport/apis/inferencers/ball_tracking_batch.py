@@ -6,8 +6,11 @@ from typing import Iterator, Optional, Sequence
 _STATE = {}
 
 
-def _init_worker(config, weights, device, batch_size, threads):
+def _init_worker(config, weights, device, batch_size, threads, in_pool=False):
     import torch
+    if in_pool:  # the parent stops the pool with SIGTERM: let each worker clean up
+        from mmsport.utils.interrupt import exit_on_sigterm
+        exit_on_sigterm()
     torch.set_num_threads(threads)
     from .ball_tracking_inferencer import BallTrackingInferencer
     _STATE['inferencer'] = BallTrackingInferencer(config, weights, device, batch_size,
@@ -49,5 +52,5 @@ def track_many(config, weights: Optional[str], inputs: Sequence[str], out_dir: s
             yield _run_one(job)
         return
     ctx = mp.get_context('spawn')
-    with ctx.Pool(nproc, initializer=_init_worker, initargs=init_args) as pool:
+    with ctx.Pool(nproc, initializer=_init_worker, initargs=init_args + (True,)) as pool:
         yield from pool.imap_unordered(_run_one, jobs)

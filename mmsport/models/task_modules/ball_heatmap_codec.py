@@ -30,6 +30,11 @@ class BallHeatmapCodec:
                  target_codes: Sequence[int] = (1, 2)):
         self.sigma = float(sigma)
         self.vis_thr = float(vis_thr)
+        if not 0.0 <= self.vis_thr <= 1.0:  # nan fails too
+            raise ValueError(f'BallHeatmapCodec: vis_thr must be a probability in [0, 1], '
+                             f'got {vis_thr}')
+        if not self.sigma > 0:
+            raise ValueError(f'BallHeatmapCodec: sigma must be positive, got {sigma}')
         self.target_codes = tuple(int(c) for c in target_codes)
 
     def encode(self, balls: np.ndarray, full_size: Tuple[int, int],
