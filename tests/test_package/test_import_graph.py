@@ -13,12 +13,15 @@ def _module_name(path):
 
 
 def _resolve(module, node):
-    """Absolute name of what an ImportFrom names (relative imports resolved)."""
+    """Absolute name of what an ImportFrom names (relative imports resolved).
+
+    ``module`` is a module's dotted name, a package's ending in ``.__init__``, so that
+    one level up is the package itself in both cases.
+    """
     if not node.level:
         return node.module or ''
-    is_pkg = module.endswith('__init__')
     parts = module.split('.')
-    base = parts[:len(parts) - node.level + (1 if is_pkg else 0)]
+    base = parts[:len(parts) - node.level]
     return '.'.join(base + ([node.module] if node.module else []))
 
 
@@ -52,15 +55,20 @@ def import_graph(lazy: bool = False):
 
 
 def find_cycle(graph):
-    """One cycle as a list of modules, or None (parents' __init__ edges excluded)."""
+    """One cycle as a list of modules, or None.
+
+    A package's ``__init__`` importing its submodules counts; a submodule importing one
+    of its own ancestor packages does not (``import mmsport`` for registration, or a
+    package's lazy ``__getattr__`` name table, would otherwise close every cycle).
+    """
     state, stack = {}, []
 
     def visit(m):
         state[m] = 1
         stack.append(m)
         for d in sorted(graph.get(m, ())):
-            if m.startswith(d + '.') or d.startswith(m + '.'):
-                continue  # a package and its own submodules import each other by design
+            if m.startswith(d + '.'):
+                continue  # a submodule importing its own ancestor package
             if state.get(d) == 1:
                 return stack[stack.index(d):] + [d]
             if d not in state:
@@ -107,6 +115,15 @@ def test_subpackages_form_layers():
 def test_the_cycle_finder_finds_a_cycle():
     assert find_cycle({'a': {'b'}, 'b': {'c'}, 'c': {'a'}}) == ['a', 'b', 'c', 'a']
     assert find_cycle({'a': {'b'}, 'b': {'c'}, 'c': set()}) is None
+    # through a package's __init__: p imports p.x, p.x imports q, q imports p
+    assert find_cycle({'p': {'p.x'}, 'p.x': {'q'}, 'q': {'p'}}) == ['p', 'p.x', 'q', 'p']
+    assert find_cycle({'p': {'p.x'}, 'p.x': {'p'}}) is None  # a submodule and its package
+
+
+def test_relative_imports_of_a_package_init_are_edges():
+    graph = import_graph()
+    assert 'mmsport.apis.inferencers.ball_tracking_inferencer' in graph['mmsport.apis.inferencers']
+    assert 'mmsport.apis.ball_tracking' in graph['mmsport.apis.inferencers.ball_tracking_inferencer']
 
 
 def test_nothing_is_loaded_by_path():

@@ -1,4 +1,4 @@
-"""mmsport.apis.recognition_inference (tools/recognition/inference.py): every frame
+"""mmsport.apis.recognition (tools/recognition/inference.py): every frame
 decoded once, the same scores as mmaction's own video path (DecordInit / DecordDecode)."""
 import glob
 import os
@@ -12,7 +12,7 @@ from mmengine.dataset import Compose
 from mmengine.registry import init_default_scope
 
 from mmsport.apis import init_model
-from mmsport.apis import recognition_inference as cv
+from mmsport.apis import recognition as cv
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CFG = os.path.join(REPO, 'configs', 'recognition',

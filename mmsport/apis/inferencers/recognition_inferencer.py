@@ -7,7 +7,7 @@
 
 The config's test pipeline is used with its decoding replaced: each frame the
 recognizer samples or the detector needs is decoded once
-(:func:`mmsport.apis.recognition_inference.classify`). With a detector, every
+(:func:`mmsport.apis.recognition.classify`). With a detector, every
 ``det_every``-th frame goes through it, the per-category maximum score is the
 video's evidence, and the rules of ``fusion_config`` (a config with a ``fusion``
 dict) adjust the class scores.
@@ -59,7 +59,7 @@ class RecognitionInferencer(FileInferencer):
         from mmengine.registry import init_default_scope
 
         from mmsport.registry import MODELS
-        from ..recognition_inference import split_pipeline
+        from ..recognition import split_pipeline
         super().__init__(model, weights, device, show_progress)
         self.classes = read_class_names(classes or self.cfg.get('classes_file'))
         init_default_scope('mmaction')  # mmaction's transforms, unprefixed
@@ -88,7 +88,7 @@ class RecognitionInferencer(FileInferencer):
         from mmengine.registry import init_default_scope
 
         from mmsport.utils.atomic import atomic_open
-        from ..recognition_inference import classify
+        from ..recognition import classify
         video, out_dir = item
         t0 = time.time()
         res = dict(source=video, label=None, scores=None, evidence=None, outputs=[], error=None)
