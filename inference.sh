@@ -2,7 +2,7 @@
 # Run the trained models over the test data with N processes and write the
 # prediction files (and score them where labels exist).
 #   bash inference.sh 4            # every task
-#   bash inference.sh 4 tennis     # one task
+#   bash inference.sh 4 ball_tracking   # one task
 #   WORK_DIRS=work_dirs/seed1 bash inference.sh 1 reid   # the models train.sh put there
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -12,20 +12,20 @@ shift
 PY="${PYTHON:-$ROOT/.venv/bin/python}"
 [ -x "$PY" ] || { echo "inference.sh: $PY not found; run 'bash install.sh' first" >&2; exit 1; }
 WORK="${WORK_DIRS:-work_dirs}"
-ALL_TASKS=(tennis ball_action reid recognition transformer_spotting)
+ALL_TASKS=(ball_tracking ball_action reid recognition transformer_spotting)
 
 last_ckpt() {  # last_ckpt WORK_DIR
   [ -f "$1/last_checkpoint" ] || { echo "inference.sh: no checkpoint in $1; run 'bash train.sh' first" >&2; exit 1; }
   cat "$1/last_checkpoint"
 }
 
-task_tennis() {
+task_ball_tracking() {
   local cfg=configs/ball_tracking/ballunet_s3_adam-800it_tennis-synthetic-320x180.py
-  local ckpt out="$WORK/tennis/predictions"
-  ckpt="$(last_ckpt "$WORK/tennis")"
-  echo "==> [tennis] inference with $N process(es): data/tennis/test -> $out"
+  local ckpt out="$WORK/ball_tracking/predictions"
+  ckpt="$(last_ckpt "$WORK/ball_tracking")"
+  echo "==> [ball_tracking] inference with $N process(es): data/tennis/test -> $out"
   "$PY" tools/inference.py "$cfg" "$ckpt" data/tennis/test --out-dir "$out" --nproc "$N"
-  echo "==> [tennis] evaluate"
+  echo "==> [ball_tracking] evaluate"
   "$PY" tools/ball_tracking/evaluate.py data/tennis/test "$out" --tol 8
 }
 
@@ -120,6 +120,10 @@ print('\n'.join(Config.fromfile('$c.py').test_games))")
 
 TASKS=("${@:-${ALL_TASKS[@]}}")
 for t in "${TASKS[@]}"; do
+  if [ "$t" = tennis ]; then  # the task's former name (tennis is now only a dataset's name)
+    echo "inference.sh: 'tennis' is now 'ball_tracking'; running ball_tracking" >&2
+    t=ball_tracking
+  fi
   if ! declare -F "task_$t" >/dev/null; then
     echo "inference.sh: unknown task '$t' (known: ${ALL_TASKS[*]})" >&2; exit 2
   fi

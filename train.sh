@@ -2,7 +2,7 @@
 # The main job: for each task (or the one named), make its data if missing, train its
 # default config and evaluate it.
 #   bash train.sh            # every task
-#   bash train.sh tennis     # one task
+#   bash train.sh ball_tracking   # one task
 #   GPUS=4 bash train.sh     # N processes through tools/dist_train.sh
 #   SEED=1 WORK_DIRS=work_dirs/seed1 bash train.sh reid   # another seed, its own work dirs
 #                            # (inference.sh takes the same WORK_DIRS)
@@ -27,7 +27,7 @@ seed_opts() {  # seed_opts ARGS...: ARGS with randomness.seed=$SEED added when S
   fi
   if [ "${#args[@]}" -gt 0 ]; then printf '%s\0' "${args[@]}"; fi
 }
-ALL_TASKS=(tennis ball_action reid recognition transformer_spotting)
+ALL_TASKS=(ball_tracking ball_action reid recognition transformer_spotting)
 
 train_cfg() {  # train_cfg CONFIG WORK_DIR [--cfg-options ...]
   local cfg="$1" wd="$2" opts=()
@@ -40,14 +40,14 @@ train_cfg() {  # train_cfg CONFIG WORK_DIR [--cfg-options ...]
   fi
 }
 
-task_tennis() {
+task_ball_tracking() {
   local cfg=configs/ball_tracking/ballunet_s3_adam-800it_tennis-synthetic-320x180.py
-  echo "==> [tennis] synthetic data (skipped where it exists): data/tennis"
+  echo "==> [ball_tracking] synthetic data (skipped where it exists): data/tennis"
   "$PY" tools/data/tennis/make_synthetic.py --out data/tennis
-  echo "==> [tennis] train $cfg (evaluates SiBaTrAcc on the test games at the end)"
-  train_cfg "$cfg" "$WORK/tennis"
-  echo "==> [tennis] done; checkpoint: $(cat "$WORK/tennis/last_checkpoint")"
-  echo "    leaderboard files: bash inference.sh 1 tennis"
+  echo "==> [ball_tracking] train $cfg (evaluates SiBaTrAcc on the test games at the end)"
+  train_cfg "$cfg" "$WORK/ball_tracking"
+  echo "==> [ball_tracking] done; checkpoint: $(cat "$WORK/ball_tracking/last_checkpoint")"
+  echo "    leaderboard files: bash inference.sh 1 ball_tracking"
 }
 
 task_ball_action() {
@@ -133,6 +133,10 @@ print('\n'.join(Config.fromfile('$base.py').train_games))")
 
 TASKS=("${@:-${ALL_TASKS[@]}}")
 for t in "${TASKS[@]}"; do
+  if [ "$t" = tennis ]; then  # the task's former name (tennis is now only a dataset's name)
+    echo "train.sh: 'tennis' is now 'ball_tracking'; running ball_tracking" >&2
+    t=ball_tracking
+  fi
   if ! declare -F "task_$t" >/dev/null; then
     echo "train.sh: unknown task '$t' (known: ${ALL_TASKS[*]})" >&2; exit 2
   fi

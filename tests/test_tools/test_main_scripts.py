@@ -47,12 +47,15 @@ def _calls_of(calls, tool):
     return [c for c in calls if c and c[0] == tool]
 
 
-def test_train_sh_tennis_default_has_no_seed_option(tmp_path):
-    work = str(tmp_path / 'w')
-    calls = _run(tmp_path, 'train.sh', 'tennis', WORK_DIRS=work)
-    (train,) = _calls_of(calls, 'tools/train.py')
-    assert train[1:] == ['configs/ball_tracking/ballunet_s3_adam-800it_tennis-synthetic-320x180.py',
-                         '--work-dir', f'{work}/tennis']
+def test_train_sh_ball_tracking_default_has_no_seed_option(tmp_path):
+    for name in ('ball_tracking', 'tennis'):  # 'tennis': the task's former name, still taken
+        (tmp_path / name).mkdir()
+        work = str(tmp_path / name / 'w')
+        calls = _run(tmp_path / name, 'train.sh', name, WORK_DIRS=work)
+        (train,) = _calls_of(calls, 'tools/train.py')
+        assert train[1:] == [
+            'configs/ball_tracking/ballunet_s3_adam-800it_tennis-synthetic-320x180.py',
+            '--work-dir', f'{work}/ball_tracking']
 
 
 def test_train_sh_seed_reaches_reid_folds(tmp_path):
