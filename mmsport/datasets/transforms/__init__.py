@@ -1,6 +1,7 @@
 from .ball_stack_transforms import (BallHeatmapTarget, LoadBallFrameStack, PackBallInputs,
                                     RandomBallCrop, RandomFlipBallStack)
 from .checked_loading import CheckedLoadImageFromFile, CheckedRawFrameDecode
+from .letterbox_clip import LetterboxClip
 from .soccer_window_transforms import (LoadSoccerWindow, PackSoccerWindowInputs,
                                        RandomHorizontalFlipWindow, SoccerWindowTarget)
 from .soccer_clip_transforms import (LoadSoccerClip, LoadSoccerClipFeatures,
@@ -13,3 +14,4 @@ __all__ = ['LoadBallFrameStack', 'RandomFlipBallStack', 'BallHeatmapTarget', 'Pa
 __all__ += ['LoadSoccerClip', 'LoadSoccerClipFeatures', 'SoccerClipTargets',
             'PackSoccerClipInputs', 'SoccerClipToImage']
 __all__ += ['CheckedRawFrameDecode', 'CheckedLoadImageFromFile']
+__all__ += ['LetterboxClip']
