@@ -107,8 +107,8 @@ def report(results, args, logger) -> int:
     skipped = sum(r['skipped'] for r in results)
     logger.info(f'done: {written} ok, {len(failures)} failed' +
                 (f', {skipped} kept (--skip-existing)' if skipped else '') +
-                (f'; raw scores in {args.out_dir} (next: tools/postprocess/'
-                 f'spotting_submission.py {args.out_dir} --out-dir SUBMISSION)'
+                (f'; raw scores in {args.out_dir} (next: tools/ball_action/'
+                 f'submission.py {args.out_dir} --out-dir SUBMISSION)'
                  if os.path.isdir(args.input) else ''))
     for what, err in failures:
         logger.error(f'  {what}: {err}')

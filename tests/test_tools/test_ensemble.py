@@ -1,4 +1,4 @@
-"""tools/postprocess/ensemble.py: classifier ensemble + detector fusion -> submission CSV."""
+"""tools/recognition/ensemble.py: classifier ensemble + detector fusion -> submission CSV."""
 import csv
 import json
 import os

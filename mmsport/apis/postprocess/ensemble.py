@@ -1,6 +1,6 @@
 """Ensemble video-classifier results (+ optional detector fusion) into a submission CSV.
 
-    python tools/postprocess/ensemble.py --results model1.pkl model2.pkl --weights 0.5 0.5 \\
+    python tools/recognition/ensemble.py --results model1.pkl model2.pkl --weights 0.5 0.5 \\
         --test-list test_list_rawframes.txt --classes classes.txt \\
         --sample-submission sample_submission.csv --out final.csv \\
         [--det-results det.pkl --categories ball person --fusion-config CONFIG_OR_JSON \\

@@ -1,4 +1,4 @@
-"""Read and check the inputs of tools/postprocess/ensemble.py (see its docstring).
+"""Read and check the inputs of tools/recognition/ensemble.py (see its docstring).
 
 The class list, the test list, the sample submission's header and rows, the classifier
 result pickles (mmaction2 ``tools/test.py --dump``: ids, order, labels and class count

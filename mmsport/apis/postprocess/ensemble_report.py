@@ -1,4 +1,4 @@
-"""Accuracy report of tools/postprocess/ensemble.py's ``--labels``: each stage's top-1,
+"""Accuracy report of tools/recognition/ensemble.py's ``--labels``: each stage's top-1,
 mean class accuracy and per-class recall against a ``video,label`` ground-truth CSV.
 
 :class:`EnsembleError` comes from the sibling :mod:`.ensemble_io`.

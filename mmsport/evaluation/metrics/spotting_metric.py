@@ -62,7 +62,7 @@ class SpottingMAPMetric(BaseMetric):
             tolerance), 'tight', 'loose' (average-mAP).
         postprocess: kwargs of :func:`peak_spotting` (sigma, height, distance).
         raw_dir: optional folder: the raw (T, C) curve of every half goes to
-            ``<raw_dir>/<game>/<half>_raw_scores.npz`` (``tools/postprocess/
+            ``<raw_dir>/<game>/<half>_raw_scores.npz`` (``tools/transformer_spotting/
             respot.py`` re-post-processes them without the model).
         out_dir: optional folder: ``<out_dir>/<game>/results_spotting.json``
             of the spots, the SoccerNet submission layout.
