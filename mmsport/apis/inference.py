@@ -8,6 +8,10 @@ from mmengine.registry import init_default_scope
 from mmsport.registry import MODELS
 
 
+class ModelBuildError(ValueError):
+    """A config whose model cannot be built (e.g. a misspelled argument), naming the file."""
+
+
 def init_model(config, checkpoint: Optional[str] = None, device: str = 'cpu',
                allow_partial: bool = False) -> nn.Module:
     """Build any mmsport model from a config (path or Config) and load its weights.
@@ -23,7 +27,11 @@ def init_model(config, checkpoint: Optional[str] = None, device: str = 'cpu',
     import mmsport  # noqa: F401  (registers modules)
     cfg = Config.fromfile(config) if isinstance(config, str) else config
     init_default_scope(cfg.get('default_scope', 'mmsport'))
-    model = MODELS.build(cfg.model)
+    try:
+        model = MODELS.build(cfg.model)
+    except TypeError as e:  # e.g. a misspelled argument deep in the model (model.codec.vis_th)
+        raise ModelBuildError(f'{cfg.filename or "config"}: the model cannot be built from '
+                              f'its config: {e}') from None
     if checkpoint is not None:
         from mmsport.engine.checkpoint import load_weights
         load_weights(model, checkpoint, allow_partial=allow_partial)

@@ -63,6 +63,31 @@ def decode_frames(reader, keep, every, on_detect_frame, chunk_frames=32, stats=N
     return [kept[i] for i in keep.tolist()]
 
 
+def _is_decord_error(e: Exception) -> bool:
+    return type(e).__module__.startswith('decord')
+
+
+def open_reader(video: str):
+    """A ``decord.VideoReader`` of ``video``, or the OpenCV stand-in where decord cannot
+    open it; a missing path, a folder or an undecodable file is a ``MediaError`` naming it."""
+    import os
+
+    import decord
+
+    from mmsport.fileio.media import MediaError
+    from mmsport.video.indexed_reader import OpenCVIndexedReader
+    if os.path.isdir(video):
+        raise MediaError(f'{video}: is a folder, not a video file')
+    if not os.path.isfile(video):
+        raise MediaError(f'{video}: no such video file')
+    try:
+        return decord.VideoReader(video, num_threads=1)
+    except Exception as e:
+        if not _is_decord_error(e):
+            raise
+        return OpenCVIndexedReader(video)  # raises MediaError naming the file if unreadable
+
+
 def classify(video, model, sample_pipeline, tail_pipeline, det_model=None, num_categories=0,
              every=4, stats=None):
     """(class scores (C,), detector evidence (K,) or None) of one video, decoded once.
@@ -70,10 +95,9 @@ def classify(video, model, sample_pipeline, tail_pipeline, det_model=None, num_c
     The evidence is the maximum detection score per category over every
     ``every``-th frame; frames go to mmdet as BGR, as its image loader gives them.
     """
-    import decord
     from mmaction.apis import inference_recognizer
     from mmengine.registry import DefaultScope
-    reader = decord.VideoReader(video)
+    reader = open_reader(video)
     data = sample_pipeline(dict(filename=video, label=-1, start_index=0, modality='RGB',
                                 total_frames=len(reader), avg_fps=reader.get_avg_fps()))
     evidence = np.zeros(num_categories) if det_model is not None else None
@@ -84,8 +108,17 @@ def classify(video, model, sample_pipeline, tail_pipeline, det_model=None, num_c
             inst = inference_detector(det_model, frame[:, :, ::-1]).pred_instances
         np.maximum.at(evidence, inst.labels.cpu().numpy(), inst.scores.cpu().numpy())
 
-    imgs = decode_frames(reader, data['frame_inds'], every if det_model is not None else 0,
-                         detect, stats=stats)
+    step = every if det_model is not None else 0
+    try:
+        imgs = decode_frames(reader, data['frame_inds'], step, detect, stats=stats)
+    except Exception as e:  # decord 0.6 fails on some small clips: decode them with OpenCV
+        if not _is_decord_error(e):
+            raise
+        from mmsport.video.indexed_reader import OpenCVIndexedReader
+        if det_model is not None:
+            evidence[:] = 0
+        imgs = decode_frames(OpenCVIndexedReader(video), data['frame_inds'], step, detect,
+                             stats=stats)
     data.update(imgs=imgs, original_shape=imgs[0].shape[:2], img_shape=imgs[0].shape[:2])
     with DefaultScope.overwrite_default_scope('mmaction'):  # mmaction's transforms
         sample = inference_recognizer(model, data, test_pipeline=tail_pipeline)

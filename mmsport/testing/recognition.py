@@ -60,7 +60,7 @@ def make_tiny_class_folders(root: str, classes=('defense', 'dribbling', 'nothing
                 img = np.full((h, w, 3), 40 + 20 * k, np.uint8)
                 y = (i * (c + 1) * 3) % h
                 img[y:y + 4] = 255
-                paths.append(osp.join(folder, f'.frame{i}.png'))
+                paths.append(osp.join(folder, f'.frame{i}.jpg'))
                 cv2.imwrite(paths[-1], img)
             write_video(osp.join(folder, f'{name}_{k}.mp4'), paths, fps=24)
             for p in paths:

@@ -38,7 +38,7 @@ def _numbered_video(path, n, size, fps):
     frames = []
     d = os.path.dirname(path)
     for i in range(n):
-        f = os.path.join(d, f'f{i:03d}.png')
+        f = os.path.join(d, f'f{i:03d}.jpg')
         cv2.imwrite(f, np.full((h, w, 3), 8 + 12 * i, np.uint8))
         frames.append(f)
     write_video(path, frames, fps=fps)

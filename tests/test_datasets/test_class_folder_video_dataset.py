@@ -16,7 +16,7 @@ def _clip(path, n=7, size=(32, 48)):
     d = os.path.dirname(path)
     frames = []
     for i in range(n):
-        frames.append(os.path.join(d, f'.f{i}.png'))
+        frames.append(os.path.join(d, f'.f{i}.jpg'))
         cv2.imwrite(frames[-1], np.full((size[1], size[0], 3), 30 * i, np.uint8))
     write_video(path, frames, fps=24)
     for f in frames:

@@ -38,3 +38,21 @@ def test_mismatched_and_truncated_checkpoints_are_errors(tiny_tennis_root, tiny_
     assert 'shape-mismatched keys' in _run(['tools/test.py', cfg_path, wide]).stderr
     r = _run(['tools/test.py', cfg_path, ckpt, '--work-dir', str(tmp_path / 'ok')])
     assert r.returncode == 0, r.stderr[-2000:]
+
+
+def test_inference_names_a_bad_config_or_out_dir_before_any_work(tiny_tennis_root,
+                                                                  tiny_tracker_files, tmp_path):
+    from mmengine.config import Config
+    cfg_path, ckpt = tiny_tracker_files
+    cfg = Config.fromfile(cfg_path)
+    cfg.model.codec['vis_th'] = 0.3                      # a nested typo in a config file
+    bad_cfg = str(tmp_path / 'typo.py')
+    cfg.dump(bad_cfg)
+    clip = os.path.join(tiny_tennis_root, 'test', 'game1', 'clip1')
+    r = _run(['tools/inference.py', bad_cfg, ckpt, clip, '--out-dir', str(tmp_path / 'o')])
+    assert r.returncode == 2 and 'typo.py: the model cannot be built' in r.stderr
+    assert 'vis_th' in r.stderr and 'Traceback' not in r.stderr
+    a_file = tmp_path / 'file'
+    a_file.write_text('x')
+    r = _run(['tools/inference.py', cfg_path, ckpt, clip, '--out-dir', str(a_file)])
+    assert r.returncode == 2 and 'exists and is not a folder' in r.stderr

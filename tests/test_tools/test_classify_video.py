@@ -70,3 +70,27 @@ def test_scores_equal_mmaction_video_pipeline(video):
     np.testing.assert_allclose(got, want, rtol=0, atol=1e-6)
     with pytest.raises(ValueError, match='SampleFrames'):
         cv.split_pipeline([dict(type='DecordInit'), dict(type='DecordDecode')])
+
+
+def test_a_clip_decord_cannot_decode_is_read_with_opencv(tmp_path):
+    """decord 0.6 fails on some small clips (here 24 px wide); classify falls back to OpenCV
+    and gives the scores of the same frames read through mmaction2's OpenCV pipeline."""
+    import cv2
+
+    from mmsport.testing.ball_layouts import write_video
+    frames = []
+    for i in range(7):
+        frames.append(str(tmp_path / f'{i}.jpg'))  # (PNG reading breaks once decord is loaded)
+        img = np.full((40, 24, 3), 30, np.uint8)
+        img[4 * i:4 * i + 4] = 220
+        cv2.imwrite(frames[-1], img)
+    video = str(tmp_path / 'narrow.mp4')
+    write_video(video, frames, fps=24)
+    cfg = Config.fromfile(CFG)
+    model = init_model(cfg, None)
+    init_default_scope('mmaction')
+    sample, tail = cv.split_pipeline(cfg.test_pipeline)
+    reference = [dict(type='OpenCVInit')] + sample + [dict(type='OpenCVDecode')] + tail
+    want = inference_recognizer(model, video, test_pipeline=Compose(reference))
+    got, _ = cv.classify(video, model, Compose(sample), Compose(tail))
+    np.testing.assert_allclose(got, want.pred_score.float().numpy(), rtol=0, atol=1e-5)

@@ -22,7 +22,7 @@ def long_videos(tmp_path_factory):
     frames = []
     for i in range(4):
         img = np.full((180, 320, 3), 40 * i, np.uint8)
-        frames.append(str(d / f'{i}.png'))
+        frames.append(str(d / f'{i}.jpg'))
         cv2.imwrite(frames[-1], img)
     videos = []
     for k in range(3):

@@ -38,7 +38,8 @@ class RecognitionInferencer(FileInferencer):
 
     Args:
         model, weights, device, show_progress: see :class:`FileInferencer`.
-        classes: class names file (default: the config's ``classes_file``).
+        classes: class names file (default: the config's ``classes_file``, else its
+            ``classes`` list).
         det_config, det_checkpoint: an mmdet detector whose evidence is fused.
         fusion_config: config with a ``fusion`` dict (needs a detector).
         det_every: run the detector on every k-th frame.
@@ -61,7 +62,10 @@ class RecognitionInferencer(FileInferencer):
         from mmsport.registry import MODELS
         from ..recognition import split_pipeline
         super().__init__(model, weights, device, show_progress)
-        self.classes = read_class_names(classes or self.cfg.get('classes_file'))
+        if classes is None and not self.cfg.get('classes_file') and self.cfg.get('classes'):
+            self.classes = [str(c) for c in self.cfg.classes]  # listed in the config itself
+        else:
+            self.classes = read_class_names(classes or self.cfg.get('classes_file'))
         init_default_scope('mmaction')  # mmaction's transforms, unprefixed
         self.sample_pipeline, self.tail_pipeline = (
             Compose(p) for p in split_pipeline(self.cfg.test_pipeline))

