@@ -1,5 +1,7 @@
 from .ball_stack_transforms import (BallHeatmapTarget, LoadBallFrameStack, PackBallInputs,
                                     RandomBallCrop, RandomFlipBallStack)
+from .ball_stack_augment import (BallStackBlur, BallStackColorJitter, BallStackJPEG,
+                                 RandomBallScale)
 from .checked_loading import CheckedLoadImageFromFile, CheckedRawFrameDecode
 from .letterbox_clip import LetterboxClip
 from .soccer_window_transforms import (LoadSoccerWindow, PackSoccerWindowInputs,
@@ -15,3 +17,4 @@ __all__ += ['LoadSoccerClip', 'LoadSoccerClipFeatures', 'SoccerClipTargets',
             'PackSoccerClipInputs', 'SoccerClipToImage']
 __all__ += ['CheckedRawFrameDecode', 'CheckedLoadImageFromFile']
 __all__ += ['LetterboxClip']
+__all__ += ['RandomBallScale', 'BallStackColorJitter', 'BallStackBlur', 'BallStackJPEG']
