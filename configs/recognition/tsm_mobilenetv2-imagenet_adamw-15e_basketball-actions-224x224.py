@@ -16,7 +16,7 @@ model = dict(
                   num_segments={{_base_.num_segments}}),
     cls_head=dict(num_classes={{_base_.num_classes}}, num_segments={{_base_.num_segments}},
                   dropout_ratio=0.5))
-max_epochs = 20
+max_epochs = 15
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_begin=1,
                  val_interval=5, _scope_='mmsport')
 val_cfg = dict(type='ValLoop', _scope_='mmsport')
