@@ -18,7 +18,7 @@ import os
 import os.path as osp
 import sys
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
@@ -26,6 +26,7 @@ import mmsport  # noqa: F401
 from mmsport.engine.checkpoint import CheckpointMismatchError, check_weights
 from mmsport.utils import (ConfigKeyError, check_config_keys, configure_dist_backend,
                            dist_session)
+from mmsport.utils.cfg_options import CfgOptionsAction
 
 
 def parse_args():
@@ -35,7 +36,7 @@ def parse_args():
     p.add_argument('--work-dir', help='the dir to save logs and metrics')
     p.add_argument('--dump', help='dump predictions to a pickle file for offline evaluation')
     p.add_argument('--amp', action='store_true', help='automatic mixed precision')
-    p.add_argument('--cfg-options', nargs='+', action=DictAction,
+    p.add_argument('--cfg-options', nargs='+', action=CfgOptionsAction,
                    help='override config settings, key=value (xxx=yyy format)')
     p.add_argument('--allow-new-keys', action='store_true',
                    help='keep config / --cfg-options keys that look like typos (warn only); '

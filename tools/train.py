@@ -13,12 +13,13 @@ import os
 import os.path as osp
 import sys
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 from mmengine.runner import Runner
 
 import mmsport  # noqa: F401  (shims + registries)
 from mmsport.utils import (ConfigKeyError, check_config_keys, configure_dist_backend,
                            dist_session)
+from mmsport.utils.cfg_options import CfgOptionsAction
 
 
 def parse_args():
@@ -31,7 +32,7 @@ def parse_args():
     p.add_argument('--amp', action='store_true', help='automatic mixed precision')
     p.add_argument('--auto-scale-lr', action='store_true',
                    help='scale the lr by the total batch size')
-    p.add_argument('--cfg-options', nargs='+', action=DictAction,
+    p.add_argument('--cfg-options', nargs='+', action=CfgOptionsAction,
                    help='override config settings, key=value (xxx=yyy format)')
     p.add_argument('--allow-new-keys', action='store_true',
                    help='keep config / --cfg-options keys that look like typos (warn only); '

@@ -75,11 +75,13 @@ def summarize(values: Sequence[float]) -> Dict[str, float]:
 
 def final_checkpoint_name(config: str, cfg_options: Sequence[str] = ()) -> str:
     """``iter_<max_iters>.pth`` or ``epoch_<max_epochs>.pth`` of a config's schedule."""
-    from mmengine.config import Config, DictAction
+    from mmengine.config import Config
+
+    from mmsport.utils.cfg_options import CfgOptionsAction
     cfg = Config.fromfile(config)
     if cfg_options:
         p = argparse.ArgumentParser()
-        p.add_argument('--o', nargs='+', action=DictAction)
+        p.add_argument('--o', nargs='+', action=CfgOptionsAction)
         cfg.merge_from_dict(p.parse_args(['--o', *cfg_options]).o)
     train_cfg = cfg.get('train_cfg') or {}
     if train_cfg.get('max_iters') is not None and not train_cfg.get('by_epoch', False):

@@ -24,7 +24,9 @@ import os.path as osp
 import subprocess
 import sys
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
+
+from mmsport.utils.cfg_options import CfgOptionsAction
 
 # the repository root (tools/train.py, tools/dist_train.sh), above the mmsport package
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
@@ -39,7 +41,7 @@ def parse_args(argv=None):
     p.add_argument('--fold-dir', help='existing fold metadata to reuse '
                    '(default: <work-dir>/fold_metadata)')
     p.add_argument('--load-from-cv', help='a CV work dir: fold k starts from its fold k checkpoint')
-    p.add_argument('--cfg-options', nargs='+', action=DictAction)
+    p.add_argument('--cfg-options', nargs='+', action=CfgOptionsAction)
     return p.parse_args(argv)
 
 

@@ -23,7 +23,9 @@ import os.path as osp
 import subprocess
 import sys
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
+
+from mmsport.utils.cfg_options import CfgOptionsAction
 
 # the repository root (tools/train.py and the other CLIs run below), above the mmsport package
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
@@ -36,7 +38,7 @@ def parse_args(argv=None):
     p.add_argument('--work-dir', help='default: work_dirs/<config name>_cv')
     p.add_argument('--gpus', type=int, default=1, help='processes per fold (dist_train.sh)')
     p.add_argument('--flip-tta', action='store_true', help='flip TTA for the OOF predictions')
-    p.add_argument('--cfg-options', nargs='+', action=DictAction)
+    p.add_argument('--cfg-options', nargs='+', action=CfgOptionsAction)
     return p.parse_args(argv)
 
 
