@@ -25,9 +25,10 @@ optim_wrapper = dict(type='OptimWrapper',
                      optimizer=dict(type='AdamW', lr=3e-4, weight_decay=1e-2),
                      clip_grad=dict(max_norm=20, norm_type=2))
 param_scheduler = [
-    dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=2),
-    dict(type='CosineAnnealingLR', by_epoch=True, begin=2, end=max_epochs, T_max=max_epochs - 2,
-         eta_min=1e-6),
+    dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=1,
+         convert_to_iter_based=True),
+    dict(type='CosineAnnealingLR', by_epoch=True, begin=1, end=max_epochs, T_max=max_epochs - 1,
+         eta_min=1e-6, convert_to_iter_based=True),
 ]
 default_hooks = dict(checkpoint=dict(interval=max_epochs, max_keep_ckpts=1),
                      logger=dict(interval=10))
