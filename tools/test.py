@@ -3,6 +3,7 @@
     python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--dump RESULTS.pkl]
         [--cfg-options k=v ...] [--allow-new-keys] [--allow-partial]
         [--launcher none|pytorch|slurm|mpi]
+    python tools/test.py MODEL_NAME [CHECKPOINT] [...]    # a model of the zoo (model-index.yml)
 
 The checkpoint must match the config's model (keys and shapes): weights of another
 task or width, or a truncated file, are an error naming the file and the keys
@@ -31,8 +32,10 @@ from mmsport.utils.cfg_options import CfgOptionsAction
 
 def parse_args():
     p = argparse.ArgumentParser(description='Test (and evaluate) an mmsport model')
-    p.add_argument('config', help='test config file path')
-    p.add_argument('checkpoint', help='checkpoint file')
+    p.add_argument('config', help='test config file path, or a model name of the zoo '
+                   '(model-index.yml, e.g. shuttlecock)')
+    p.add_argument('checkpoint', nargs='?',
+                   help='checkpoint file (default with a model name: its shipped weights)')
     p.add_argument('--work-dir', help='the dir to save logs and metrics')
     p.add_argument('--dump', help='dump predictions to a pickle file for offline evaluation')
     p.add_argument('--amp', action='store_true', help='automatic mixed precision')
@@ -55,6 +58,15 @@ def parse_args():
 
 def main():
     args = parse_args()
+    from mmsport.apis.model_zoo import ModelZooError, get_model_info, is_model_name
+    if is_model_name(args.config):
+        try:
+            info = get_model_info(args.config)
+        except ModelZooError as e:
+            sys.exit(f'error: {e}')
+        args.config, args.checkpoint = info.config, args.checkpoint or info.weights
+    if args.checkpoint is None:
+        sys.exit('error: a CHECKPOINT is needed with a config file')
     cfg = Config.fromfile(args.config)
     try:  # typos reported now, not ignored
         check_config_keys(cfg, args.cfg_options, allow_new_keys=args.allow_new_keys)

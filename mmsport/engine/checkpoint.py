@@ -31,6 +31,8 @@ def read_state_dict(checkpoint: str) -> dict:
     import os.path as osp
 
     from mmengine.runner.checkpoint import _load_checkpoint
+
+    import mmsport.registry  # noqa: F401  (allow-lists mmengine's types in checkpoints)
     if '://' not in checkpoint:
         if osp.isdir(checkpoint):
             raise CheckpointMismatchError(f'{checkpoint}: is a folder, not a checkpoint file')
@@ -119,8 +121,8 @@ def publish_checkpoint(checkpoint: str, out_file: str) -> str:
     from mmengine.runner.checkpoint import _load_checkpoint
 
     from mmsport.utils.atomic import atomic_open
+    state = read_state_dict(checkpoint)  # (allow-lists mmengine's checkpoint types first)
     ckpt = _load_checkpoint(checkpoint, map_location='cpu')
-    state = read_state_dict(checkpoint)
     meta = ckpt.get('meta', {}) if isinstance(ckpt, dict) else {}
     keep = {k: meta[k] for k in ('epoch', 'iter', 'seed', 'experiment_name', 'mmengine_version')
             if k in meta}

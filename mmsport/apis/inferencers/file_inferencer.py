@@ -23,8 +23,10 @@ class FileInferencer(BaseInferencer):
     """Base of the task inferencers (see the module docstring).
 
     Args:
-        model: config path, Config or dict of a trained mmsport model.
-        weights: checkpoint path (None: the config's initial weights).
+        model: config path, Config or dict of a trained mmsport model, or the name
+            of a model of the zoo (``model-index.yml``), e.g. ``'shuttlecock'``.
+        weights: checkpoint path (None: the zoo model's weights, or the config's
+            initial weights).
         device: e.g. ``'cpu'`` or ``'cuda:0'`` (None: the best available).
         show_progress: a progress bar over the work items.
     """
@@ -41,6 +43,15 @@ class FileInferencer(BaseInferencer):
         self.device = device or get_device()
         super().__init__(model, weights, self.device, scope='mmsport',
                          show_progress=show_progress)
+
+    def _load_model_from_metafile(self, model: str):
+        """``(Config, weights)`` of a model of the mmsport zoo, by name or alias
+        (mmengine calls this for a string that is not a file)."""
+        from mmengine.config import Config
+
+        from ..model_zoo import get_model_info
+        info = get_model_info(model)
+        return Config.fromfile(info.config), info.weights
 
     def _init_model(self, cfg, weights, device):
         from ..inference import init_model  # the config's default scope, like the runner

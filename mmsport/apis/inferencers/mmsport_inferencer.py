@@ -2,6 +2,7 @@
 
     >>> from mmsport.apis import MMSportInferencer
     >>> inferencer = MMSportInferencer('configs/ball_tracking/...py', 'ckpt.pth')
+    >>> tracker = MMSportInferencer('shuttlecock')   # a model of the zoo, no training
     >>> res = inferencer('rally.mp4', out_dir='preds')
     >>> inferencer.task, type(inferencer.inferencer).__name__
     ('ball_tracking', 'BallTrackingInferencer')
@@ -42,8 +43,9 @@ class MMSportInferencer:
     """The inferencer of a config's task (see :data:`TASK_INFERENCERS`).
 
     Args:
-        model: config path or Config of a trained mmsport model.
-        weights: checkpoint path.
+        model: config path or Config of a trained mmsport model, or the name of a
+            model of the zoo (``'shuttlecock'``: its config and shipped weights).
+        weights: checkpoint path (None with a zoo name: the shipped weights).
         device: e.g. ``'cpu'`` or ``'cuda:0'`` (None: the best available).
         **kwargs: options of the task's inferencer.
 
@@ -56,6 +58,11 @@ class MMSportInferencer:
     def __init__(self, model, weights: Optional[str] = None, device: Optional[str] = None,
                  **kwargs):
         from mmengine.config import Config
+
+        from ..model_zoo import get_model_info, is_model_name
+        if isinstance(model, str) and is_model_name(model):
+            info = get_model_info(model)
+            model, weights = info.config, weights or info.weights
         cfg = Config.fromfile(model) if isinstance(model, str) else model
         model_type = _model_type(cfg)
         if model_type not in TASK_INFERENCERS:
