@@ -110,7 +110,7 @@ def test_inference_and_evaluation_on_every_public_layout(tiny_tennis_root, tiny_
         assert f'{lay} layout, 1 clip(s)' in r.stdout + r.stderr
         rows = _rows(str(out / f'{key}.csv'))
         assert rows[0] == ['frame', 'code', 'x', 'y'] and len(rows) == 17
-        ev = subprocess.run([sys.executable, os.path.join(REPO, 'tools', 'evaluate_tracking.py'),
+        ev = subprocess.run([sys.executable, os.path.join(REPO, 'tools', 'ball_tracking', 'evaluate.py'),
                              roots[lay], str(out)], capture_output=True, text=True)
         assert ev.returncode == 0, ev.stderr
         res = json.loads(ev.stdout.strip().splitlines()[-1])

@@ -39,7 +39,10 @@ def test_signal_stops_cleanly(tiny_tracker_files, long_videos, tmp_path, sig):
                              '--out-dir', str(out), '--vis', '--batch-size', '4'],
                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, env=dict(os.environ, PYTHONPATH=REPO,
-                                                OMP_NUM_THREADS='1'))
+                                                OMP_NUM_THREADS='1'),
+                            # a terminal's child: Ctrl-C not ignored even when this test
+                            # runs in a background job (which ignores SIGINT)
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 120
     while time.time() < deadline and proc.poll() is None:  # wait for a clip in progress
         if out.is_dir() and any(n.endswith('.part') for n in os.listdir(out)):

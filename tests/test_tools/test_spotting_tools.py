@@ -103,7 +103,7 @@ def test_inference_on_a_data_root_skips_bad_videos(soccer_root, model_files, tmp
     shutil.copy(root / good / '2_720p.mkv', root / bad)
     shutil.copy(root / good / '1_720p.mkv', root / one_half)  # half 2 is missing
     out = tmp_path / 'raw'
-    r = subprocess.run([sys.executable, os.path.join(REPO, 'tools', 'inference_spotting.py'),
+    r = subprocess.run([sys.executable, os.path.join(REPO, 'tools', 'ball_action', 'inference.py'),
                         cfg, ckpt, str(root), '--out-dir', str(out), '--stride', '2'],
                        capture_output=True, text=True, env=dict(os.environ, OMP_NUM_THREADS='1'))
     log = r.stdout + r.stderr
@@ -207,7 +207,7 @@ def test_inference_nproc_shards_the_halves(soccer_root, model_files, tmp_path):
     outs = {}
     for n in (1, 2):
         out = tmp_path / f'raw{n}'
-        r = subprocess.run([sys.executable, os.path.join(REPO, 'tools', 'inference_spotting.py'),
+        r = subprocess.run([sys.executable, os.path.join(REPO, 'tools', 'ball_action', 'inference.py'),
                             cfg, ckpt, str(soccer_root), '--out-dir', str(out), '--stride', '2',
                             '--nproc', str(n)], capture_output=True, text=True,
                            env=dict(os.environ, OMP_NUM_THREADS='1'))

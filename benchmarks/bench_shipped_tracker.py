@@ -1,0 +1,101 @@
+"""The shipped ball tracker ("shuttlecock") end to end on a CPU, against a TrackNet-size model.
+
+    python benchmarks/bench_shipped_tracker.py [VIDEO] [--frames 300] [--threads N]
+
+Both models run the way ``tools/inference.py`` runs them, in this one process, on the
+same frames of VIDEO (default: a generated 1280x720 H.264 rally): decode once, resize,
+stack, forward, decode the heatmap, post-process the track and write the CSV
+(``track_clip``). The baseline is a U-Net of TrackNetV2/V3's size (channels 64-128-256-512,
+about 9.4 M parameters, random weights: speed does not depend on them) at TrackNet's
+512x288 input. Prints frames/s of each, the ratio, and whether the shipped model keeps
+up with the video (real time at 30 fps).
+"""
+import argparse
+import os
+import sys
+import tempfile
+import time
+
+import torch
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _clip(video):
+    from mmsport.fileio.ball_tracking import BallClip
+    return BallClip(os.path.splitext(os.path.basename(video))[0], video, None, 'video_csv')
+
+
+def _cut(video, n_frames, out):
+    """The first ``n_frames`` of ``video`` re-encoded losslessly enough (mp4v) for timing."""
+    import cv2
+
+    from mmsport.apis import open_frames
+    frames = open_frames(video)
+    w = cv2.VideoWriter(out, cv2.VideoWriter_fourcc(*'mp4v'), frames.fps, frames.size)
+    for i, f in enumerate(frames):
+        if i >= n_frames:
+            break
+        w.write(f)
+    w.release()
+    return out
+
+
+def run(inferencer, video, out_dir):
+    """(frames/s end to end, frames) of ``track_clip`` on the video, CSV written."""
+    from mmsport.apis.inferencers import track_clip
+    t0 = time.perf_counter()
+    res = track_clip(inferencer.streamer, _clip(video), os.path.join(out_dir, 'track.csv'),
+                     inferencer.postprocess_cfg)
+    if res['error']:
+        raise RuntimeError(res['error'])
+    return res['frames'] / (time.perf_counter() - t0), res['frames']
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('video', nargs='?')
+    p.add_argument('--frames', type=int, default=300)
+    p.add_argument('--threads', type=int, default=os.cpu_count() or 1)
+    a = p.parse_args(argv)
+    torch.set_num_threads(a.threads)
+    from mmengine.config import Config
+
+    from mmsport.apis import BallTrackingInferencer
+    from mmsport.apis.model_zoo import get_model_info
+    info = get_model_info('shuttlecock')
+    shipped = BallTrackingInferencer(info.config, info.weights, 'cpu', show_progress=False)
+    big_cfg = Config.fromfile(info.config)
+    big_cfg.model.backbone.channels = (64, 128, 256, 512)
+    big_cfg.test_dataloader.dataset.input_size = (512, 288)   # TrackNet's input
+    big_cfg.test_dataloader.dataset.input_scale = None
+    big = BallTrackingInferencer(big_cfg, None, 'cpu', show_progress=False)
+    with tempfile.TemporaryDirectory() as d:
+        video = a.video
+        if video is None:
+            sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+            from bench_tennis_streaming import write_video
+            video = os.path.join(d, 'rally.mp4')
+            write_video(video, a.frames, (1280, 720), fps=30)
+        else:
+            video = _cut(video, a.frames, os.path.join(d, 'cut.mp4'))
+        warm = _cut(video, 16, os.path.join(d, 'warm.mp4'))
+        print(f'== {video}: {a.frames} frames at 1280x720, {torch.get_num_threads()} threads, '
+              'decode + model + post-processing + CSV')
+        rows = []
+        for name, inf in (('shipped (shuttlecock)', shipped),
+                          ('TrackNet-size U-Net 512x288', big)):
+            n_params = sum(q.numel() for q in inf.model.parameters())
+            run(inf, warm, d)  # warm-up
+            fps, n = run(inf, video, d)
+            rows.append((name, n_params, fps, n))
+        base = rows[0][2]
+        for name, n_params, fps, n in rows:
+            print(f'{name:30s} {n_params:>11,d} params  {fps:7.1f} frames/s  '
+                  f'ratio {fps / base:5.2f}  ({n} frames)')
+        print(f'shipped model vs real time at 30 fps: {base / 30:.2f}x')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
