@@ -6,8 +6,8 @@ Both models run the way ``tools/inference.py`` runs them, in this one process, o
 same frames of VIDEO (default: a generated 1280x720 H.264 rally): decode once, resize,
 stack, forward, decode the heatmap, post-process the track and write the CSV
 (``track_clip``). The baseline is a U-Net of TrackNetV2/V3's size (channels 64-128-256-512,
-about 9.4 M parameters, random weights: speed does not depend on them) at TrackNet's
-512x288 input. Prints frames/s of each, the ratio, and whether the shipped model keeps
+7.7 M parameters, random weights: speed does not depend on them) at TrackNet's 512x288
+input. Prints frames/s of each, the ratio, and whether the shipped model keeps
 up with the video (real time at 30 fps).
 """
 import argparse
