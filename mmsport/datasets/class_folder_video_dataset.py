@@ -46,19 +46,8 @@ def probe_clip(path: str) -> int:
     multiple of 16 ("Check failed: from_size == to_size"), so configs of short player
     crops decode with mmaction2's ``OpenCVInit`` / ``OpenCVDecode``.
     """
-    import cv2
-    cap = cv2.VideoCapture(path)
-    try:
-        if not cap.isOpened():
-            raise MediaError(f'{path}: cannot be opened as a video (corrupt or not a video?)')
-        n = 0
-        while cap.grab():
-            n += 1
-    finally:
-        cap.release()
-    if n == 0:
-        raise MediaError(f'{path}: the clip has no decodable frames')
-    return n
+    from mmsport.video.indexed_reader import OpenCVIndexedReader
+    return len(OpenCVIndexedReader(path))
 
 
 @DATASETS.register_module()
