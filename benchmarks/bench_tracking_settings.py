@@ -1,7 +1,7 @@
 """Ball-tracking settings side by side: inference frames/s on one 1280x720 video.
 
     python benchmarks/bench_tracking_settings.py [VIDEO] [--frames 300]
-        [--setting NAME:W:H:C1,C2,C3,C4[:CKPT]] ...
+        [--setting NAME:W:H:C1,C2,C3,C4[:s2d=F][:CKPT]] ...
 
 Each setting (model width x input size) is built from the shuttlecock config;
 with a checkpoint it is the trained model, otherwise random weights (speed does
@@ -28,8 +28,11 @@ DEFAULT_SETTINGS = ['tiny-320x180:320:180:8,16,32,64', 'wide-320x180:320:180:16,
 def parse_setting(text):
     parts = text.split(':')
     name, w, h, ch = parts[:4]
+    extra = parts[4:]
+    s2d = [int(p[4:]) for p in extra if p.startswith('s2d=')]
+    ckpt = [p for p in extra if not p.startswith('s2d=')]
     return dict(name=name, size=(int(w), int(h)), channels=tuple(int(c) for c in ch.split(',')),
-                ckpt=parts[4] if len(parts) > 4 else None)
+                space_to_depth=s2d[0] if s2d else 1, ckpt=ckpt[0] if ckpt else None)
 
 
 def build(setting):
@@ -38,6 +41,7 @@ def build(setting):
     from mmsport.apis import BallTrackStreamer, init_tracker
     cfg = Config.fromfile(CONFIG)
     cfg.model.backbone.channels = setting['channels']
+    cfg.model.backbone.space_to_depth = setting['space_to_depth']
     cfg.test_dataloader.dataset.input_size = setting['size']
     model = init_tracker(cfg, setting['ckpt'])
     n_params = sum(p.numel() for p in model.parameters())
@@ -57,7 +61,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('video', nargs='?')
     p.add_argument('--frames', type=int, default=300)
-    p.add_argument('--setting', action='append', help='NAME:W:H:C1,C2,C3,C4[:CKPT]')
+    p.add_argument('--setting', action='append', help='NAME:W:H:C1,C2,C3,C4[:s2d=F][:CKPT]')
     a = p.parse_args(argv)
     torch.set_num_threads(os.cpu_count() or 1)
     with tempfile.TemporaryDirectory() as d:

@@ -4,6 +4,7 @@ from typing import Sequence
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 from mmcv.cnn import ConvModule
 from mmengine.model import BaseModule
 
@@ -36,17 +37,29 @@ class BallUNet(BaseModule):
             near 0.5 everywhere lets the background dominate the loss and
             training stalls at a flat map.
         norm_cfg, act_cfg: mmcv ConvModule settings.
+        space_to_depth: fold each ``f x f`` block of input pixels into channels
+            before the first convolution (``pixel_unshuffle``) and unfold the
+            output logits back (``pixel_shuffle``, ``f*f`` logit channels): the
+            network runs at 1/f of the input resolution, so at f=2 a 640x360
+            input costs about what 320x180 does, while every input pixel still
+            reaches the first layer and the heatmap keeps full resolution.
+            Inputs whose sides are not multiples of f are zero-padded, and the
+            output cropped back.
     """
 
     def __init__(self, in_channels: int = 9, channels: Sequence[int] = (16, 32, 64, 128),
                  dropout: float = 0.0, prior_prob: float = 0.01,
                  norm_cfg: dict = dict(type='BN'),
-                 act_cfg: dict = dict(type='ReLU'), init_cfg=None):
+                 act_cfg: dict = dict(type='ReLU'), space_to_depth: int = 1,
+                 init_cfg=None):
         super().__init__(init_cfg=init_cfg)
+        if int(space_to_depth) != space_to_depth or space_to_depth < 1:
+            raise ValueError(f'space_to_depth must be a positive integer, got {space_to_depth}')
         channels = list(channels)
         self.in_channels = in_channels
+        self.space_to_depth = int(space_to_depth)
         self.encoders = nn.ModuleList()
-        prev = in_channels
+        prev = in_channels * self.space_to_depth ** 2
         for ch in channels[:-1]:
             self.encoders.append(_DoubleConv(prev, ch, norm_cfg, act_cfg))
             prev = ch
@@ -60,11 +73,16 @@ class BallUNet(BaseModule):
             self.ups.append(nn.ConvTranspose2d(prev, ch, 2, stride=2))
             self.decoders.append(_DoubleConv(2 * ch, ch, norm_cfg, act_cfg))
             prev = ch
-        self.out_conv = nn.Conv2d(prev, 1, 1)
+        self.out_conv = nn.Conv2d(prev, self.space_to_depth ** 2, 1)
         nn.init.constant_(self.out_conv.bias, math.log(prior_prob / (1 - prior_prob)))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """(B, 3*S, H, W) float frames -> (B, H, W) heatmap logits."""
+        f = self.space_to_depth
+        height, width = x.shape[-2:]
+        if f > 1:
+            x = F.pad(x, (0, -width % f, 0, -height % f))
+            x = F.pixel_unshuffle(x, f)  # (B, 3*S*f*f, H/f, W/f)
         skips = []
         for enc in self.encoders:
             x = enc(x)
@@ -74,4 +92,7 @@ class BallUNet(BaseModule):
         for up, dec, skip in zip(self.ups, self.decoders, reversed(skips)):
             x = up(x)[..., :skip.shape[-2], :skip.shape[-1]]  # undo ceil_mode padding
             x = dec(self.drop(torch.cat([x, skip], dim=1)))
-        return self.out_conv(x)[:, 0]
+        x = self.out_conv(x)
+        if f > 1:
+            x = F.pixel_shuffle(x, f)[..., :height, :width]  # (B, 1, H, W)
+        return x[:, 0]
