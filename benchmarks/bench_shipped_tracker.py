@@ -1,14 +1,23 @@
-"""The shipped ball tracker ("shuttlecock") end to end on a CPU, against a TrackNet-size model.
+"""The shipped ball trackers end to end on a CPU, against a TrackNet-size model.
 
     python benchmarks/bench_shipped_tracker.py [VIDEO] [--frames 300] [--threads N]
+        [--skip-tracknet]
 
-Both models run the way ``tools/inference.py`` runs them, in this one process, on the
+``--frames 0`` times VIDEO as it is (its own codec); otherwise its first N frames are
+re-encoded (mp4v) into a temporary file.
+
+Every model runs the way ``tools/inference.py`` runs it, in this one process, on the
 same frames of VIDEO (default: a generated 1280x720 H.264 rally): decode once, resize,
 stack, forward, decode the heatmap, post-process the track and write the CSV
-(``track_clip``). The baseline is a U-Net of TrackNetV2/V3's size (channels 64-128-256-512,
-7.7 M parameters, random weights: speed does not depend on them) at TrackNet's 512x288
-input. Prints frames/s of each, the ratio, and whether the shipped model keeps
-up with the video (real time at 30 fps).
+(``track_clip``). Rows, each against the first (the baseline):
+
+* ``shuttlecock`` in eager PyTorch (``cpu_speedup=False``: how it ran before);
+* ``shuttlecock`` as ``tools/inference.py`` runs it now (traced, frozen, channels-last);
+* every other ball tracker of the zoo (e.g. ``shuttlecock-realtime``), the same way;
+* a U-Net of TrackNetV2/V3's size (channels 64-128-256-512, 7.7 M parameters, random
+  weights: speed does not depend on them) at TrackNet's 512x288 input, the same way.
+
+Prints frames/s, the ratio, and for each zoo model whether it keeps up with a 30 fps video.
 """
 import argparse
 import os
@@ -55,45 +64,59 @@ def run(inferencer, video, out_dir):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('video', nargs='?')
-    p.add_argument('--frames', type=int, default=300)
+    p.add_argument('--frames', type=int, default=300, help='0: the whole VIDEO as it is')
+    p.add_argument('--skip-tracknet', action='store_true',
+                   help='leave out the TrackNet-size row (the slowest)')
     p.add_argument('--threads', type=int, default=os.cpu_count() or 1)
     a = p.parse_args(argv)
     torch.set_num_threads(a.threads)
     from mmengine.config import Config
 
     from mmsport.apis import BallTrackingInferencer
-    from mmsport.apis.model_zoo import get_model_info
-    info = get_model_info('shuttlecock')
-    shipped = BallTrackingInferencer(info.config, info.weights, 'cpu', show_progress=False)
-    big_cfg = Config.fromfile(info.config)
+    from mmsport.apis.inferencers import task_of
+    from mmsport.apis.model_zoo import get_model_info, load_model_index
+
+    def zoo(name, **kwargs):
+        info = get_model_info(name)
+        return BallTrackingInferencer(info.config, info.weights, 'cpu', show_progress=False,
+                                      **kwargs)
+
+    models = [('shuttlecock, eager (before)', zoo('shuttlecock', cpu_speedup=False), False)]
+    for info in load_model_index():
+        if task_of(info.config) == 'ball_tracking':
+            label = (info.entry.get('Alias') or [info.name])[0]
+            models.append((label, zoo(info.name), True))
+    big_cfg = Config.fromfile(get_model_info('shuttlecock').config)
     big_cfg.model.backbone.channels = (64, 128, 256, 512)
     big_cfg.test_dataloader.dataset.input_size = (512, 288)   # TrackNet's input
     big_cfg.test_dataloader.dataset.input_scale = None
-    big = BallTrackingInferencer(big_cfg, None, 'cpu', show_progress=False)
+    if not a.skip_tracknet:
+        models.append(('TrackNet-size U-Net 512x288',
+                       BallTrackingInferencer(big_cfg, None, 'cpu', show_progress=False), False))
     with tempfile.TemporaryDirectory() as d:
         video = a.video
         if video is None:
             sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
             from bench_tennis_streaming import write_video
             video = os.path.join(d, 'rally.mp4')
-            write_video(video, a.frames, (1280, 720), fps=30)
-        else:
+            write_video(video, a.frames or 300, (1280, 720), fps=30)
+        elif a.frames > 0:
             video = _cut(video, a.frames, os.path.join(d, 'cut.mp4'))
         warm = _cut(video, 16, os.path.join(d, 'warm.mp4'))
-        print(f'== {video}: {a.frames} frames at 1280x720, {torch.get_num_threads()} threads, '
+        print(f'== {video}: {a.frames or "all"} frames, {torch.get_num_threads()} threads, '
               'decode + model + post-processing + CSV')
         rows = []
-        for name, inf in (('shipped (shuttlecock)', shipped),
-                          ('TrackNet-size U-Net 512x288', big)):
+        for name, inf, shipped in models:
             n_params = sum(q.numel() for q in inf.model.parameters())
-            run(inf, warm, d)  # warm-up
+            run(inf, warm, d)  # warm-up (and, with the speedup, tracing)
             fps, n = run(inf, video, d)
-            rows.append((name, n_params, fps, n))
+            rows.append((name, n_params, fps, n, shipped))
         base = rows[0][2]
-        for name, n_params, fps, n in rows:
+        for name, n_params, fps, n, shipped in rows:
+            verdict = (' real time' if fps >= 30 else f' {fps / 30:.2f}x real time') if shipped \
+                else ''
             print(f'{name:30s} {n_params:>11,d} params  {fps:7.1f} frames/s  '
-                  f'ratio {fps / base:5.2f}  ({n} frames)')
-        print(f'shipped model vs real time at 30 fps: {base / 30:.2f}x')
+                  f'ratio {fps / base:5.2f}  ({n} frames){verdict}')
     return 0
 
 
