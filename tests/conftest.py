@@ -66,6 +66,13 @@ def tiny_class_folders(tmp_path_factory):
     return make_tiny_class_folders(str(tmp_path_factory.mktemp('class_folders') / 'videos'))
 
 
+@pytest.fixture(scope='session')
+def tiny_yolo_boxes(tmp_path_factory):
+    """Tiny soccer frames in the YOLO box layout (data.yaml, train/ and valid/, 4 images each)."""
+    from mmsport.testing.detection import make_tiny_yolo_boxes
+    return make_tiny_yolo_boxes(str(tmp_path_factory.mktemp('yolo_boxes')))
+
+
 @pytest.fixture(autouse=True)
 def _mmsport_scope():
     from mmengine.registry import init_default_scope

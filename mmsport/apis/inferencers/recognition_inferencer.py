@@ -66,7 +66,10 @@ class RecognitionInferencer(FileInferencer):
             self.classes = [str(c) for c in self.cfg.classes]  # listed in the config itself
         else:
             self.classes = read_class_names(classes or self.cfg.get('classes_file'))
-        init_default_scope('mmaction')  # mmaction's transforms, unprefixed
+        # the config's scope: mmsport's registries are children of mmaction's, so mmaction's
+        # transforms resolve unprefixed beside mmsport's own (LetterboxClip, OpenCV readers)
+        self.scope = self.cfg.get('default_scope', 'mmsport')
+        init_default_scope(self.scope)
         self.sample_pipeline, self.tail_pipeline = (
             Compose(p) for p in split_pipeline(self.cfg.test_pipeline))
         self.det_model, self.fusion, self.categories = None, None, []
@@ -97,7 +100,7 @@ class RecognitionInferencer(FileInferencer):
         t0 = time.time()
         res = dict(source=video, label=None, scores=None, evidence=None, outputs=[], error=None)
         try:
-            init_default_scope('mmaction')
+            init_default_scope(self.scope)
             scores, ev = classify(video, self.model, self.sample_pipeline, self.tail_pipeline,
                                   self.det_model, len(self.categories), self.det_every)
             if self.fusion is not None:
