@@ -82,7 +82,7 @@ step "4/7 mmcv $MMCV_VERSION with ops (cached wheel or source build)"
 #          out as a CUDA_HOME in $VENV/cuda-<major.minor>.
 # MMSPORT_NVCC=system|pip forces one of the two; TORCH_CUDA_ARCH_LIST is kept when set.
 # (Run from $ROOT: step 5 has not installed mmsport yet; `-m` finds it in the cwd.)
-TC_PLAN="$("$PY" -m mmsport.utils.cuda_toolchain plan --venv "$VENV")"
+TC_PLAN="$("$PY" -m mmsport.cli.cuda_toolchain plan --venv "$VENV")"
 eval "$TC_PLAN"
 echo "toolchain: $MMSPORT_TC_MODE - $MMSPORT_TC_REASON"
 if [ -n "$MMSPORT_TC_WARNINGS" ]; then echo "warning: $MMSPORT_TC_WARNINGS" >&2; fi
@@ -111,7 +111,7 @@ else
       read -r -a TC_REQS <<< "$MMSPORT_TC_REQS"
       echo "installing nvcc and CUDA headers from pip: ${TC_REQS[*]}"
       "${PIP[@]}" -q "${TC_REQS[@]}"
-      MMSPORT_TC_CUDA_HOME="$("$PY" -m mmsport.utils.cuda_toolchain assemble \
+      MMSPORT_TC_CUDA_HOME="$("$PY" -m mmsport.cli.cuda_toolchain assemble \
         --cuda "$MMSPORT_TC_CUDA" --dest "$MMSPORT_TC_CUDA_HOME")"
     fi
     if [ "$CUDA_TAG" != "cpu" ]; then

@@ -31,7 +31,8 @@ import cv2
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from mmsport.testing.synthetic import recognition as gen  # noqa: E402
+from mmsport.cli import extract_frames as ext_cli  # noqa: E402
+from mmsport.cli import make_synthetic_recognition as gen  # noqa: E402
 from mmsport.video import extract_frames as ext  # noqa: E402
 
 
@@ -105,12 +106,12 @@ def main(argv=None):
             for key, args in (('w1', []), ('w2', ['--num-workers', '2']),
                               ('cv1', ['--backend', 'opencv'])):
                 out = os.path.join(tmp, f'{key}_{r}')
-                dt, rc = timed(lambda: ext.main([vdir, out] + args))
+                dt, rc = timed(lambda: ext_cli.main([vdir, out] + args))
                 assert rc == 0
                 assert sum(ext.done_count(os.path.join(out, os.path.splitext(f)[0]))
                            for f in os.listdir(vdir)) == n
                 record(key, dt)
-            dt, rc = timed(lambda: ext.main([vdir, out, '--num-workers', '2']))
+            dt, rc = timed(lambda: ext_cli.main([vdir, out, '--num-workers', '2']))
             record('resume', dt)
             for key in ('w1', 'w2', 'cv1'):
                 shutil.rmtree(os.path.join(tmp, f'{key}_{r}'))

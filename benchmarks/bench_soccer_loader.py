@@ -39,7 +39,7 @@ sys.path.insert(0, REPO)
 
 
 def make_data(root, seconds, width, height):
-    from mmsport.testing.synthetic import soccer as gen
+    from mmsport.cli import make_synthetic_soccer as gen
     gen.main(['--out', root, '--games', '1', '--seconds-per-half', str(seconds),
               '--width', str(width), '--height', str(height), '--no-verify'])
 

@@ -4,11 +4,11 @@
         --framerate 25 --metric at1|tight|loose|at2..at5 [--classes PASS DRIVE] [--strict]
 
 Both spotting tasks (ball action, transformer spotting) are scored with it. Torch-free;
-see :mod:`mmsport.evaluation.spotting_cli`.
+see :mod:`mmsport.cli.evaluate_spotting`.
 """
 import sys
 
-from mmsport.evaluation.spotting_cli import main
+from mmsport.cli.evaluate_spotting import main
 
 if __name__ == '__main__':
     sys.exit(main())

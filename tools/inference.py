@@ -22,7 +22,9 @@ those of the task's own command line (``--help`` after the config shows them):
 * re-identification (ArcFaceTripletReID): ``tools/reid/inference.py`` (crops matched
   against a saved gallery: ``--gallery fold0/gallery.npz``);
 * action recognition (Recognizer2D/3D): ``tools/recognition/inference.py`` (raw videos ->
-  class scores JSON, optionally fused with a detector).
+  class scores JSON, optionally fused with a detector);
+* detection (mmdet detectors: ATSS, FasterRCNN): ``mmsport.cli.detection_inference`` (images
+  -> ``DIR/<stem>.json`` with ``labels``, ``scores``, ``bboxes``; ``--vis`` draws them).
 """
 import argparse
 import importlib
@@ -32,11 +34,12 @@ import tempfile
 
 # the command line of each task (a config's task: mmsport.apis.inferencers.task_of)
 TASK_COMMANDS = {
-    'ball_tracking': 'mmsport.apis.ball_tracking_inference',
-    'ball_action_spotting': 'mmsport.apis.spotting_inference',
-    'transformer_spotting': 'mmsport.apis.transformer_spotting_inference',
-    'reid': 'mmsport.apis.reid_matching',
-    'recognition': 'mmsport.apis.recognition_inference',
+    'ball_tracking': 'mmsport.cli.ball_tracking_inference',
+    'ball_action_spotting': 'mmsport.cli.ball_action_inference',
+    'transformer_spotting': 'mmsport.cli.transformer_spotting_inference',
+    'reid': 'mmsport.cli.reid_inference',
+    'recognition': 'mmsport.cli.recognition_inference',
+    'detection': 'mmsport.cli.detection_inference',
 }
 
 
@@ -99,7 +102,7 @@ def main(argv=None) -> int:
         return _run(command, argv)
     from mmengine.config import Config
 
-    from mmsport.utils.cfg_options import CfgOptionsAction
+    from mmsport.cli.cfg_options import CfgOptionsAction
 
     from mmsport.utils import ConfigKeyError, check_config_keys
     cfg = Config.fromfile(argv[0])

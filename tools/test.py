@@ -27,7 +27,7 @@ import mmsport  # noqa: F401
 from mmsport.engine.checkpoint import CheckpointMismatchError, check_weights
 from mmsport.utils import (ConfigKeyError, check_config_keys, configure_dist_backend,
                            dist_session)
-from mmsport.utils.cfg_options import CfgOptionsAction
+from mmsport.cli.cfg_options import CfgOptionsAction
 
 
 def parse_args():

@@ -19,7 +19,7 @@ from mmengine.runner import Runner
 import mmsport  # noqa: F401  (shims + registries)
 from mmsport.utils import (ConfigKeyError, check_config_keys, configure_dist_backend,
                            dist_session)
-from mmsport.utils.cfg_options import CfgOptionsAction
+from mmsport.cli.cfg_options import CfgOptionsAction
 
 
 def parse_args():

@@ -4,7 +4,7 @@
 frame for a detector) once, runs the config's test pipeline after decoding
 (:func:`split_pipeline`) and returns the class scores and the detector's evidence.
 :class:`mmsport.apis.RecognitionInferencer` wraps it per video; the command line is
-``tools/recognition/inference.py`` (:mod:`mmsport.apis.recognition_inference`).
+``tools/recognition/inference.py`` (:mod:`mmsport.cli.recognition_inference`).
 """
 import numpy as np
 

@@ -4,6 +4,8 @@ their mean, min and max, so anyone can re-check a README claim.
     python tools/train_seeds.py CONFIG [--seeds 0 1 2] [--metric mAP@1]
         [--work-dir DIR] [--deterministic] [--reuse-finished] [--cfg-options k=v ...]
 
+(command line: :mod:`mmsport.cli.train_seeds`; in Python: :func:`run_seeds`).
+
 Each seed is a separate ``tools/train.py`` process (the same command a user runs,
 with ``randomness.seed=<s>`` and ``--work-dir <DIR>/seed<s>``), so one run cannot
 leak state into the next. The final validation metrics are read back from the
@@ -16,7 +18,6 @@ checkpoint (``last_checkpoint`` naming ``iter_<max_iters>.pth`` or
 ``epoch_<max_epochs>.pth``) and validation metrics is read back instead of
 trained again, so a sweep can be extended or finished later.
 """
-import argparse
 import glob
 import json
 import math
@@ -77,12 +78,10 @@ def final_checkpoint_name(config: str, cfg_options: Sequence[str] = ()) -> str:
     """``iter_<max_iters>.pth`` or ``epoch_<max_epochs>.pth`` of a config's schedule."""
     from mmengine.config import Config
 
-    from mmsport.utils.cfg_options import CfgOptionsAction
+    from mmsport.utils.cfg_options import parse_cfg_options
     cfg = Config.fromfile(config)
     if cfg_options:
-        p = argparse.ArgumentParser()
-        p.add_argument('--o', nargs='+', action=CfgOptionsAction)
-        cfg.merge_from_dict(p.parse_args(['--o', *cfg_options]).o)
+        cfg.merge_from_dict(parse_cfg_options(cfg_options))
     train_cfg = cfg.get('train_cfg') or {}
     if train_cfg.get('max_iters') is not None and not train_cfg.get('by_epoch', False):
         return f'iter_{train_cfg["max_iters"]}.pth'
@@ -188,35 +187,3 @@ def format_summary(result: dict) -> str:
         lines.append(f'failed seeds: {result["failed"]}')
     return '\n'.join(lines)
 
-
-def parse_args(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument('config')
-    p.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
-    p.add_argument('--metric', help='headline metric (default: every metric the runs share)')
-    p.add_argument('--work-dir', help='default: work_dirs/<config name>_seeds')
-    p.add_argument('--deterministic', action='store_true',
-                   help='randomness.deterministic=True in every run')
-    p.add_argument('--reuse-finished', action='store_true',
-                   help="read back seeds whose run already finished (the config's final "
-                        'checkpoint and validation metrics in <work-dir>/seed<s>)')
-    p.add_argument('--cfg-options', nargs='+', default=[], help='passed to each run')
-    return p.parse_args(argv)
-
-
-def main(argv=None) -> int:
-    args = parse_args(argv)
-    if not osp.isfile(args.config):
-        print(f'{args.config}: no such config file', file=sys.stderr)
-        return 2
-    root = args.work_dir or osp.join(
-        'work_dirs', osp.splitext(osp.basename(args.config))[0] + '_seeds')
-    try:
-        result = run_seeds(args.config, args.seeds, root, args.metric, args.deterministic,
-                           args.cfg_options, reuse_finished=args.reuse_finished)
-    except KeyboardInterrupt:
-        print('[seeds] interrupted', file=sys.stderr)
-        return 130
-    print(format_summary(result))
-    print(f'[seeds] written {osp.join(root, "seeds.json")}')
-    return 1 if result['failed'] else 0

@@ -22,16 +22,14 @@ def make_tiny_recognition_data(root: str, train: int = 20, test: int = 6, frames
     from mmsport.datasets.preparation import recognition_preprocess
     from mmsport.testing.synthetic import recognition as recognition_synthetic
     from mmsport.video import extract_frames
-    recognition_synthetic.main(
-        ['--out', root, '--train', str(train), '--test', str(test), '--frames', str(frames),
-         '--width', '64', '--height', '48', '--seed', str(seed)])
+    recognition_synthetic.generate(root, train=train, test=test, frames=frames, width=64,
+                                   height=48, seed=seed)
     for split in ('train', 'test'):
-        rc = extract_frames.main([osp.join(root, 'videos', split),
-                                  osp.join(root, 'rawframes', split)])
+        rc = extract_frames.extract_videos(osp.join(root, 'videos', split),
+                                           osp.join(root, 'rawframes', split))
         if rc:
             raise RuntimeError(f'extract_frames.py failed on {root}/videos/{split}')
-    if recognition_preprocess.main(['--data-root', root, '--folds', str(folds),
-                                    '--det-every', '4']):
+    if recognition_preprocess.preprocess(root, folds=folds, det_every=4):
         raise RuntimeError(f'preprocess.py failed on {root}')
     return root
 

@@ -13,10 +13,9 @@ def make_tiny_reid_data(root: str, identities: int = 8, unseen: int = 2, session
     # imported here: mmsport.datasets (torch) stays out of ``import mmsport.testing``
     from mmsport.datasets.preparation import reid_prepare
     from mmsport.testing.synthetic import reid as reid_synthetic
-    reid_synthetic.main(['--out', root, '--identities', str(identities), '--unseen',
-                         str(unseen), '--sessions', str(sessions), '--frames', str(frames),
-                         '--seed', str(seed)])
-    rc = reid_prepare.main(['--data-root', root, '--seed', str(seed)])
+    reid_synthetic.generate(root, identities=identities, unseen=unseen, sessions=sessions,
+                            frames=frames, seed=seed)
+    rc = reid_prepare.prepare(root, seed=seed)
     if rc != 0:
         raise RuntimeError(f'prepare_data.py failed on {root} (exit code {rc})')
     return root

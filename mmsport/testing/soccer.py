@@ -9,10 +9,9 @@ def make_tiny_soccer_data(root: str, games: int = 1, seconds: int = 4, width: in
     ``v2_events`` > 0 also stages that many SoccerNet-v2 events per half and writes
     ``Labels-v2.json`` (halves must be long enough: about 6.8 s per event + 6 s).
     """
-    from .synthetic.soccer import main
-    main(['--out', root, '--games', str(games), '--seconds-per-half', str(seconds),
-          '--width', str(width), '--height', str(height), '--seed', str(seed),
-          '--v2-events', str(v2_events)])
+    from .synthetic.soccer import generate
+    generate(root, games=games, seconds_per_half=seconds, width=width, height=height,
+             seed=seed, v2_events=v2_events)
     return root
 
 

@@ -15,10 +15,9 @@ def make_tiny_tennis_data(root: str, frames: int = 16, width: int = 320, height:
                           train_games: int = 1, test_games: int = 1, clips: int = 1,
                           seed: int = 0) -> str:
     """Write a tiny synthetic set (real layout) under ``root``; returns ``root``."""
-    tennis_synthetic.main(['--out', root, '--train-games', str(train_games),
-                           '--test-games', str(test_games), '--clips-per-game', str(clips),
-                           '--frames-per-clip', str(frames), '--width', str(width),
-                           '--height', str(height), '--seed', str(seed)])
+    tennis_synthetic.generate(root, train_games=train_games, test_games=test_games,
+                              clips_per_game=clips, frames_per_clip=frames, width=width,
+                              height=height, seed=seed)
     return root
 
 

@@ -8,10 +8,11 @@ compiler wheels that match ``torch.version.cuda`` and lay them out as a
 itself: :mod:`mmsport.utils.cuda_home_layout`).
 
 Standard library only; torch is imported lazily by :func:`probe_torch` (the
-``plan`` command), never at module import. Command line (install.sh)::
+``plan`` command), never at module import. Command line (install.sh,
+:mod:`mmsport.cli.cuda_toolchain`; in Python, :func:`plan` and :func:`assemble`)::
 
-    python -m mmsport.utils.cuda_toolchain plan --venv .venv   # shell assignments, eval'd
-    python -m mmsport.utils.cuda_toolchain assemble --cuda 13.0 --dest .venv/cuda-13.0
+    python -m mmsport.cli.cuda_toolchain plan --venv .venv   # shell assignments, eval'd
+    python -m mmsport.cli.cuda_toolchain assemble --cuda 13.0 --dest .venv/cuda-13.0
 
 Pip packages (inspected wheel by wheel, see docs/install.md):
 
@@ -41,7 +42,6 @@ Environment (all optional):
 """
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import shlex
@@ -337,58 +337,53 @@ def _parse_caps(text: str) -> List[Tuple[int, int]]:
     return [cuda_major_minor(c) for c in re.split(r'[;,\s]+', text) if c]
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog='python -m mmsport.utils.cuda_toolchain',
-                                     description=__doc__.split('\n\n')[0])
-    sub = parser.add_subparsers(dest='cmd', required=True)
-    p = sub.add_parser('plan', help='print shell assignments: which toolchain and why')
-    p.add_argument('--venv', default=os.path.dirname(os.path.dirname(sys.executable)),
-                   help='pip toolchain goes to <venv>/cuda-<major.minor>')
-    p.add_argument('--torch-cuda', help='instead of asking torch (testing)')
-    p.add_argument('--gpu', choices=('0', '1'), help='instead of asking torch (testing)')
-    p.add_argument('--capabilities', default=None, help="e.g. '9.0;8.6' (testing)")
-    a = sub.add_parser('assemble', help='lay out CUDA_HOME from the installed pip packages')
-    a.add_argument('--cuda', required=True, help="torch.version.cuda, e.g. '13.0'")
-    a.add_argument('--dest', required=True)
-    args = parser.parse_args(argv)
+def plan(venv: str, *, torch_cuda: Optional[str] = None, gpu: Optional[bool] = None,
+         capabilities: Optional[str] = None) -> int:
+    """Print install.sh's shell assignments (which toolchain and why); returns 0, or 2 with
+    the reason on stderr when no toolchain fits.
 
-    if args.cmd == 'plan':
-        if args.torch_cuda is not None or args.gpu is not None:
-            cuda, gpu = args.torch_cuda or None, args.gpu == '1'
-            caps = _parse_caps(args.capabilities or '')
-        else:
-            cuda, gpu, caps = probe_torch()
-        pip_home = None
-        if cuda:
-            pip_home = os.path.join(os.path.abspath(args.venv),
-                                    'cuda-%d.%d' % cuda_major_minor(cuda))
-        try:
-            decision = decide(os.environ, torch_cuda=cuda, gpu=gpu, capabilities=caps,
-                              system=find_system_toolkit(os.environ), pip_home=pip_home,
-                              cuda_toolkit=installed_version('cuda-toolkit'))
-        except ValueError as e:
-            print(f'cuda_toolchain: {e}', file=sys.stderr)
-            return 2
-        sys.stdout.write(decision.shell())
-        return 0
+    Args:
+        venv: the pip toolchain goes to ``<venv>/cuda-<major.minor>``.
+        torch_cuda, gpu, capabilities: ``torch.version.cuda``, whether torch sees a GPU and
+            the GPUs' capabilities (e.g. ``'9.0;8.6'``) instead of asking torch (testing);
+            torch is asked when neither ``torch_cuda`` nor ``gpu`` is given.
+    """
+    if torch_cuda is not None or gpu is not None:
+        cuda, gpu = torch_cuda or None, bool(gpu)
+        caps = _parse_caps(capabilities or '')
+    else:
+        cuda, gpu, caps = probe_torch()
+    pip_home = None
+    if cuda:
+        pip_home = os.path.join(os.path.abspath(venv), 'cuda-%d.%d' % cuda_major_minor(cuda))
+    try:
+        decision = decide(os.environ, torch_cuda=cuda, gpu=gpu, capabilities=caps,
+                          system=find_system_toolkit(os.environ), pip_home=pip_home,
+                          cuda_toolkit=installed_version('cuda-toolkit'))
+    except ValueError as e:
+        print(f'cuda_toolchain: {e}', file=sys.stderr)
+        return 2
+    sys.stdout.write(decision.shell())
+    return 0
 
-    if nvcc_pip_requirements(args.cuda) is None:
-        print(f'cuda_toolchain: {no_pip_nvcc_reason(args.cuda)}', file=sys.stderr)
+
+def assemble(cuda: str, dest: str) -> int:
+    """Lay out a ``CUDA_HOME`` at ``dest`` from the installed pip packages of CUDA ``cuda``
+    (``torch.version.cuda``) and print its path; returns 0, 2 when pip has no compiler for
+    that CUDA, 1 when the packages are missing or the result is incomplete (stderr says)."""
+    if nvcc_pip_requirements(cuda) is None:
+        print(f'cuda_toolchain: {no_pip_nvcc_reason(cuda)}', file=sys.stderr)
         return 2
     try:
         roots = pip_toolkit_roots(CUDA13_TOOLKIT_DISTS, optional=CUDA13_HEADER_DISTS)
-        home = assemble_cuda_home(roots, Path(args.dest).absolute())
+        home = assemble_cuda_home(roots, Path(dest).absolute())
     except OSError as e:
         print(f'cuda_toolchain: {e}', file=sys.stderr)
         return 1
-    problems = check_cuda_home(home, args.cuda)
+    problems = check_cuda_home(home, cuda)
     if problems:
         print('cuda_toolchain: the assembled CUDA_HOME is incomplete:\n  ' + '\n  '.join(problems),
               file=sys.stderr)
         return 1
     print(home)
     return 0
-
-
-if __name__ == '__main__':
-    sys.exit(main())

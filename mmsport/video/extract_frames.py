@@ -32,8 +32,9 @@ pipe close, and remove their own temporary folder.
 ``--list FILE`` also writes an mmaction2 rawframes list (``<stem> <frames>``, plus
 the label when SRC is a labelled list) of every finished video; apart from it
 nothing is written outside OUT.
+
+The command line is :mod:`mmsport.cli.extract_frames`; in Python, :func:`extract_videos`.
 """
-import argparse
 import contextlib
 import os
 import shutil
@@ -254,40 +255,33 @@ def write_list(path, finished, labels):
     os.replace(tmp, path)
 
 
-def parse_args(argv=None):
-    """Command-line arguments."""
-    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('src', help='folder of videos (recursive) or a list file')
-    p.add_argument('out', help='output root: OUT/<video stem>/img_00001.jpg')
-    p.add_argument('--ext', nargs='+', default=EXTS, help='video extensions (folder SRC)')
-    p.add_argument('--num-workers', type=int, default=1, help='parallel processes')
-    p.add_argument('--short-side', type=int, default=0, help='resize short side; 0 keeps')
-    p.add_argument('--every', type=int, default=1, help='keep every k-th frame')
-    p.add_argument('--quality', type=int, default=90, help='JPEG quality (0-100)')
-    p.add_argument('--backend', choices=['decord', 'opencv'], default='opencv',
-                   help='opencv (default, ~2x faster here: benchmarks/README.md) or decord '
-                   '(falls back to OpenCV per video)')
-    p.add_argument('--list', default=None, help='also write a rawframes list file')
-    a = p.parse_args(argv)
-    if a.every < 1 or a.short_side < 0 or not 0 <= a.quality <= 100 or a.num_workers < 1:
-        p.error('need --every >= 1, --short-side >= 0, --quality in [0, 100], '
-                '--num-workers >= 1')
-    return a
+def extract_videos(src: str, out: str, *, exts=EXTS, num_workers: int = 1,
+                   short_side: int = 0, every: int = 1, quality: int = 90,
+                   backend: str = 'opencv', list_file: str = None) -> int:
+    """Extract every video of ``src`` into ``out``; returns 1 when any failed, else 0
+    (130 when interrupted).
 
-
-def main(argv=None):
-    """Extract every video of SRC; returns 1 when any failed, else 0."""
-    a = parse_args(argv)
-    if not os.path.exists(a.src):
-        print(f'error: {a.src} does not exist', file=sys.stderr)
+    Args:
+        src: a folder searched recursively for videos with the extensions ``exts``, or a
+            list file (module docstring).
+        out: output root: ``out/<video stem>/img_00001.jpg``.
+        num_workers: parallel processes (>= 1).
+        short_side: resize the short side to this (0 keeps the size).
+        every: keep every k-th frame (>= 1).
+        quality: JPEG quality (0-100).
+        backend: 'opencv' or 'decord' (falls back to OpenCV per video).
+        list_file: also write an mmaction2 rawframes list here (``--list``).
+    """
+    if not os.path.exists(src):
+        print(f'error: {src} does not exist', file=sys.stderr)
         return 1
-    videos = find_videos(a.src, a.ext)
+    videos = find_videos(src, exts)
     if not videos:
-        print(f'error: no video found in {a.src} (extensions {a.ext})', file=sys.stderr)
+        print(f'error: no video found in {src} (extensions {exts})', file=sys.stderr)
         return 1
-    os.makedirs(a.out, exist_ok=True)
-    cfg = dict(out=a.out, backend=a.backend, short_side=a.short_side, every=a.every,
-               quality=a.quality, threads=1 if a.num_workers > 1 else 0)
+    os.makedirs(out, exist_ok=True)
+    cfg = dict(out=out, backend=backend, short_side=short_side, every=every,
+               quality=quality, threads=1 if num_workers > 1 else 0)
     tasks, labels, failed, seen = [], {}, [], {}
     for path, label in videos:
         stem = os.path.splitext(os.path.basename(path))[0]
@@ -303,7 +297,7 @@ def main(argv=None):
     bar = _progress(len(tasks))
     nl = '\n' if bar else ''  # end the progress bar's line first
     try:
-        with contextlib.closing(run_all(tasks, a.num_workers)) as results:
+        with contextlib.closing(run_all(tasks, num_workers)) as results:
             for status, path, stem, info in results:
                 if status == 'failed':
                     failed.append((path, info))
@@ -320,22 +314,19 @@ def main(argv=None):
                           f'{what} {info} frames', flush=True)
     except KeyboardInterrupt:
         late = [t[1] for t in tasks if t[1] not in finished  # finished, result not received
-                and done_count(os.path.join(a.out, t[1])) is not None]
+                and done_count(os.path.join(out, t[1])) is not None]
         left = len(tasks) - len(finished) - len(late) - (len(failed) - n_dup)
         print(f'{nl}interrupted: {counts["done"] + len(late)} extracted, {counts["skipped"]} '
               f'skipped (already done), {len(failed)} failed, {left} not finished of '
-              f'{len(videos)} videos -> {a.out}; unfinished temp folders removed'
-              + (', no list file written' if a.list else '') + '; re-run to resume',
+              f'{len(videos)} videos -> {out}; unfinished temp folders removed'
+              + (', no list file written' if list_file else '') + '; re-run to resume',
               file=sys.stderr, flush=True)
         return 130
-    if a.list:
-        write_list(a.list, finished, labels)
+    if list_file:
+        write_list(list_file, finished, labels)
     dt = time.time() - t0
     print(f'{nl}{len(videos)} videos: {counts["done"]} extracted ({frames} frames, '
           f'{frames / max(dt, 1e-9):.1f} frames/s), {counts["skipped"]} skipped (already done), '
-          f'{len(failed)} failed -> {a.out}', flush=True)
+          f'{len(failed)} failed -> {out}', flush=True)
     return 1 if failed else 0
 
-
-if __name__ == '__main__':
-    sys.exit(main())

@@ -4,8 +4,9 @@ import sys
 
 import pytest
 
-from mmsport.apis.seed_sweep import (format_summary, last_val_metrics, main, run_seeds,
-                                     summarize, train_command)
+from mmsport.apis.seed_sweep import (format_summary, last_val_metrics, run_seeds, summarize,
+                                     train_command)
+from mmsport.cli.train_seeds import main
 
 
 def _write_scalars(work_dir, records, stamp='20260101_000000'):

@@ -15,7 +15,7 @@ from mmsport.apis.spotting import (SpottingStreamer, StackFeatureCache, init_mod
 from mmsport.apis.video_io import VideoReadError
 from mmsport.fileio.soccernet import game_videos, list_games
 from mmsport.registry import MODELS
-from mmsport.testing.synthetic import soccer as generator
+from mmsport.cli import make_synthetic_soccer as generator
 
 T, STEP, SIZE = 6, 2, (48, 32)  # even T: the window reaches 6 frames back, 4 ahead
 TINY = dict(type='SlowFusionStacker', num_classes=2, num_frames=T, stack_size=3,

@@ -9,9 +9,9 @@ import torch
 from mmengine.config import Config
 
 import mmsport.apis
-from mmsport.apis import transformer_spotting_inference as tool
 from mmsport.apis.transformer_spotting import (SPOTTER_KEYS, HalfSpotter, clip_io_settings,
                                                window_starts)
+from mmsport.cli import transformer_spotting_inference as tool
 from mmsport.models.postprocess import merge_windows
 from mmsport.registry import DATASETS, MODELS
 from mmsport.testing import make_tiny_soccer_data

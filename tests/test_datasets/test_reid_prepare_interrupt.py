@@ -6,8 +6,9 @@ import time
 import cv2
 import pytest
 
+from mmsport.cli import make_synthetic_reid as gen
+from mmsport.cli import reid_prepare_data as prep_cli
 from mmsport.datasets.preparation import reid_prepare as prep
-from mmsport.testing.synthetic import reid as gen
 
 
 @pytest.mark.parametrize('workers', [0, 2])
@@ -17,17 +18,17 @@ def test_interrupt_writes_no_csv_and_no_partial_crop(tmp_path, workers, capsys):
                      '--frames', '4', '--seed', '1']) == 0
     real, calls = prep.process_image, []
 
-    def interrupted(job, args, cache_dir):
+    def interrupted(job, cache_dir, **kw):
         calls.append(job[0])
         if len(calls) == 3:
             raise KeyboardInterrupt  # what SIGTERM becomes under sigterm_as_interrupt
         if len(calls) > 3:
             time.sleep(0.05)  # the other thread is still busy when the interrupt lands
-        return real(job, args, cache_dir)
+        return real(job, cache_dir, **kw)
 
     prep.process_image = interrupted
     try:
-        assert prep.main(['--data-root', root, '--num-workers', str(workers)]) == 130
+        assert prep_cli.main(['--data-root', root, '--num-workers', str(workers)]) == 130
     finally:
         prep.process_image = real
     assert 'interrupted after' in capsys.readouterr().err

@@ -15,7 +15,7 @@ from mmsport.fileio.soccernet import SoccerNetDataError, list_games, read_labels
 from mmsport.datasets.transforms.soccer_window_transforms import (
     _FORK_ORPHANS, LoadSoccerWindow, RandomHorizontalFlipWindow, ResizedVideoReader,
     SoccerWindowTarget, chunk_bounds, decode_gray, open_video, window_indices)
-from mmsport.testing.synthetic import soccer as generator
+from mmsport.cli import make_synthetic_soccer as generator
 
 SECONDS, FPS, W, H = 8, 25, 160, 96
 N = SECONDS * FPS

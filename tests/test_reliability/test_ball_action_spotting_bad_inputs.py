@@ -174,8 +174,8 @@ def test_duplicate_cells_warn(tmp_path):
 
 
 def _cli():
-    from mmsport.evaluation import spotting_cli
-    return spotting_cli
+    from mmsport.cli import evaluate_spotting
+    return evaluate_spotting
 
 
 def test_cli_warns_errors_and_strict(tmp_path, capsys):
@@ -256,6 +256,7 @@ def test_submission_batch_carries_on_past_a_bad_game(tmp_path):
     import zipfile
 
     from mmsport.apis.postprocess import spotting_submission as sub
+    from mmsport.cli import ball_action_submission as sub_cli
     raw, out = str(tmp_path / 'raw'), str(tmp_path / 'out')
     rng = np.random.default_rng(0)
     games = ('l/s/good', 'l/s/cut', 'l/s/nan')
@@ -269,7 +270,7 @@ def test_submission_batch_carries_on_past_a_bad_game(tmp_path):
     bad = np.zeros((100, 2), np.float32)
     bad[7, 1] = np.inf
     save_raw_scores(raw_scores_path(raw, 'l/s/nan', 1), bad, dict(classes=list(CLASSES)))
-    assert sub.main([raw, '--out-dir', out]) == 1
+    assert sub_cli.main([raw, '--out-dir', out]) == 1
     assert os.path.isfile(os.path.join(out, 'l/s/good', 'results_spotting.json'))
     for game in ('l/s/cut', 'l/s/nan'):
         assert not os.path.exists(os.path.join(out, game))

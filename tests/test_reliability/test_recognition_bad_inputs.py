@@ -9,8 +9,9 @@ import cv2
 import numpy as np
 import pytest
 
-from mmsport.apis.postprocess import ensemble as tool
 from mmsport.apis.postprocess.ensemble_io import EnsembleError, load_coco_images
+from mmsport.cli import extract_frames as ext_cli
+from mmsport.cli import recognition_ensemble as tool
 from mmsport.testing.bad_inputs import files_under, leftovers, truncate, write_json
 from mmsport.video import extract_frames as ext
 
@@ -38,7 +39,7 @@ def test_extraction_fails_a_video_that_ends_early_and_goes_on(tmp_path, capsys):
     cap = cv2.VideoCapture(cut)  # it opens and declares 30 frames ...
     assert cap.isOpened() and int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == 30
     cap.release()
-    assert ext.main([str(src), out, '--ext', 'avi']) == 1
+    assert ext_cli.main([str(src), out, '--ext', 'avi']) == 1
     cap = capsys.readouterr()
     assert f'FAILED {cut}: opencv: RuntimeError: truncated: decoded' in cap.err
     assert 'of the 30 frames its container declares' in cap.err
@@ -47,7 +48,7 @@ def test_extraction_fails_a_video_that_ends_early_and_goes_on(tmp_path, capsys):
     assert ext.done_count(os.path.join(out, 'a')) == 30
     assert not leftovers(out)
     # a re-run retries b (not skipped as done) and still fails it
-    assert ext.main([str(src), out, '--ext', 'avi', '--backend', 'decord']) == 1
+    assert ext_cli.main([str(src), out, '--ext', 'avi', '--backend', 'decord']) == 1
     err = capsys.readouterr().err
     assert 'decord: RuntimeError: truncated' in err and ext.done_count(
         os.path.join(out, 'b')) is None
@@ -58,7 +59,7 @@ def test_scan_frames_reports_a_truncated_jpg(tmp_path):
     src, out = tmp_path / 'videos', str(tmp_path / 'frames')
     src.mkdir()
     _avi(src / 'a.avi', n=8)
-    assert ext.main([str(src), out, '--ext', 'avi']) == 0
+    assert ext_cli.main([str(src), out, '--ext', 'avi']) == 0
     folder = os.path.join(out, 'a')
     assert scan_frames(folder)[0] == 8
     truncate(os.path.join(folder, 'img_00005.jpg'), 0.5)

@@ -2,7 +2,6 @@
 score files and images. Each is an error naming the file and the row (or key); crop
 preparation carries on past a truncated image, skipping only its rows; no output of a
 bad input is left looking finished."""
-import argparse
 import csv
 import os
 import shutil
@@ -81,7 +80,7 @@ def test_api_gallery_error_is_both_kinds(tmp_path):
     from mmsport.apis.reid import CropReadError
     from mmsport.apis.reid import load_gallery as api_load
     path = truncate(_gallery(str(tmp_path / 'g.npz')), 0.3)
-    with pytest.raises(CropReadError, match=path) as e:  # what reid_matching catches
+    with pytest.raises(CropReadError, match=path) as e:  # what mmsport.cli.reid_inference catches
         api_load(path)
     assert isinstance(e.value, ReIDDataError)
 
@@ -134,23 +133,23 @@ def test_fold_score_ensemble_names_a_damaged_file(tmp_path):
         os.makedirs(tmp_path / f'fold{k}')
         np.savez(tmp_path / f'fold{k}' / 'test_scores.npz', sims=np.eye(4, 3, dtype=np.float32),
                  labels=np.arange(3), threshold=np.float64(0.5), rows_digest=np.str_('abc'))
-    args = argparse.Namespace(work_dir=str(tmp_path))
-    labels, _ = ensemble(args, [0, 1])
+    work_dir = str(tmp_path)
+    labels, _ = ensemble(work_dir, [0, 1])
     assert len(labels) == 4
     bad = truncate(str(tmp_path / 'fold1' / 'test_scores.npz'), 0.5)
     with pytest.raises(ValueError, match=bad + ': not a readable fold score file'):
-        ensemble(args, [0, 1])
+        ensemble(work_dir, [0, 1])
     np.savez(bad, sims=np.full((4, 3), np.nan, np.float32), labels=np.arange(3),
              threshold=np.float64(0.5), rows_digest=np.str_('abc'))
     with pytest.raises(ValueError, match=bad + r': sims\[0, 0\] is nan'):
-        ensemble(args, [0, 1])
+        ensemble(work_dir, [0, 1])
 
 
 def test_crop_preparation_skips_a_truncated_image_and_carries_on(tmp_path, capsys):
     """A truncated full frame: OpenCV would decode it with grey rows and crop those; the
     preparation skips its rows (file named, 'truncated') and crops every other image."""
-    from mmsport.datasets.preparation import reid_prepare as prep
-    from mmsport.testing.synthetic import reid as gen
+    from mmsport.cli import make_synthetic_reid as gen
+    from mmsport.cli import reid_prepare_data as prep
     root = str(tmp_path / 'reid')
     assert gen.main(['--out', root, '--identities', '6', '--unseen', '1', '--sessions', '1',
                      '--frames', '2', '--seed', '2']) == 0

@@ -2,7 +2,6 @@
 raw score files re-spotted by respot. A truncated or non-finite input is an error
 naming the file (and the row); respot carries on past a bad game, writing nothing for
 it; the PCA tool writes nothing for its outputs when an input is bad."""
-import argparse
 import os
 
 import numpy as np
@@ -45,9 +44,9 @@ def test_feature_file_truncated_or_non_finite(tmp_path):
 
 def _pca_args(feature_dir, out_dir, **kw):
     a = dict(feature_dir=feature_dir, out_dir=out_dir, dim=4, fit_games=None,
-             max_fit_rows=1000, whiten=False, rescale=False, seed=0, load_pca=None)
+             max_fit_rows=1000, whiten=False, rescale=False, seed=0, pca_file=None)
     a.update(kw)
-    return argparse.Namespace(**a)
+    return a
 
 
 def test_pca_tool_names_bad_feature_and_pca_files(tmp_path):
@@ -60,7 +59,7 @@ def test_pca_tool_names_bad_feature_and_pca_files(tmp_path):
             _features(os.path.join(feats, g, f'{h}_features.npy'), seed=h)
     log = logging.getLogger('test-pca')
     out = str(tmp_path / 'out')
-    pca_tool.run(_pca_args(feats, out), log)
+    pca_tool.run(**_pca_args(feats, out), logger=log)
     pca_file = os.path.join(out, 'pca.npz')
     # a NaN row in a fit file: error naming the file and the row, before any output
     bad = os.path.join(feats, 'l/s/b', '2_features.npy')
@@ -69,11 +68,11 @@ def test_pca_tool_names_bad_feature_and_pca_files(tmp_path):
     np.save(bad, x)
     out2 = str(tmp_path / 'out2')
     with pytest.raises(pca_tool.PCAToolError, match=bad + r': features\[5, 0\] is inf'):
-        pca_tool.run(_pca_args(feats, out2), log)
+        pca_tool.run(**_pca_args(feats, out2), logger=log)
     assert not os.path.exists(out2)
     # ... also when only projected with a saved PCA
     with pytest.raises(pca_tool.PCAToolError, match=bad + r': features\[5, 0\] is inf'):
-        pca_tool.run(_pca_args(feats, out2, load_pca=pca_file), log)
+        pca_tool.run(**_pca_args(feats, out2, pca_file=pca_file), logger=log)
     assert not os.path.exists(os.path.join(out2, 'l/s/b', '2_features.npy'))
     assert not leftovers(out2)
     # a truncated pca.npz and a truncated feature file name the file
@@ -83,13 +82,13 @@ def test_pca_tool_names_bad_feature_and_pca_files(tmp_path):
         pca_tool.load_pca(pca_file)
     truncate(bad, 0.5)
     with pytest.raises(pca_tool.PCAToolError, match=bad + ': cannot be read as an .npy'):
-        pca_tool.run(_pca_args(feats, str(tmp_path / 'out3')), log)
+        pca_tool.run(**_pca_args(feats, str(tmp_path / 'out3')), logger=log)
 
 
 def test_respot_carries_on_past_damaged_raw_scores(tmp_path, capsys):
     """Three games of raw scores, one truncated and one with a NaN: the good game gets its
     results_spotting.json, the two bad ones fail alone (their files named) and get none."""
-    from mmsport.apis.postprocess import respot
+    from mmsport.cli import transformer_spotting_respot as respot
     raw, out = str(tmp_path / 'raw'), str(tmp_path / 'out')
     rng = np.random.default_rng(0)
     for game in ('l/s/good', 'l/s/cut', 'l/s/nan'):
@@ -118,9 +117,7 @@ def test_feature_meta_that_is_not_json_names_the_file(tmp_path):
     from mmsport.apis.features import extract_features as ext
     out = str(tmp_path / 'feats')
     meta = write_json(os.path.join(out, ext.META_FILE), '{"settings": {"fps": 2')
-    args = argparse.Namespace(config='c.py', checkpoint=None, fps=2.0, clip_len=16,
-                              clip_step=8, input_size=None, short_side=None, out_dir=out,
-                              skip_existing=False, games=None, data_root=str(tmp_path),
-                              label_file='Labels-v2.json')
     with pytest.raises(SoccerNetDataError, match=meta + ': cannot be read'):
-        ext.run(args, None)
+        ext.run(config='c.py', checkpoint=None, fps=2.0, clip_len=16, clip_step=8,
+                input_size=None, short_side=None, out_dir=out, skip_existing=False,
+                games=None, data_root=str(tmp_path), label_file='Labels-v2.json')

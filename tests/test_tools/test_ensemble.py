@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from mmsport.apis.postprocess import ensemble as tool
+from mmsport.apis.postprocess import ensemble as lib
+from mmsport.cli import recognition_ensemble as tool
 
 CLASSES = ['run', 'stand', 'stand_with_ball']
 VIDS = ['v0', 'v1', 'v2', 'v3']
@@ -49,6 +50,11 @@ def _argv(d, *extra, results=None, sample='sample.csv'):
     return ['--results', *(results or [d['m1'], d['m2']]), '--test-list', str(r / 'test_list.txt'),
             '--classes', str(r / 'classes.txt'), '--sample-submission', str(r / sample),
             '--out', str(r / 'final.csv'), *extra]
+
+
+def _opts(argv):
+    """The library's keyword arguments for a command line."""
+    return tool.run_options(tool.parse_args(argv))
 
 
 def _read(path):
@@ -94,8 +100,8 @@ def test_order_or_list_mismatch_is_an_error_naming_the_file(data, capsys):
     assert 'swapped.pkl' in err and 'position 0' in err and 'never realigned' in err
     assert not (r / 'final.csv').exists()
     short = _dump(r / 'short.pkl', data['p1'][:3], vids=VIDS[:3])
-    with pytest.raises(tool.EnsembleError, match=r'short\.pkl: 3 results .* position 3'):
-        tool.run(tool.parse_args(_argv(data, results=[short])), log=lambda s: None)
+    with pytest.raises(lib.EnsembleError, match=r'short\.pkl: 3 results .* position 3'):
+        lib.run(**_opts(_argv(data, results=[short])), log=lambda s: None)
     # no ids in the dump: its rows cannot be aligned by id, an error naming the file ...
     noid = _dump(r / 'noid.pkl', data['p1'], key=None)
     assert tool.main(_argv(data, results=[noid])) == 1
@@ -104,11 +110,11 @@ def test_order_or_list_mismatch_is_an_error_naming_the_file(data, capsys):
     assert not (r / 'final.csv').exists()
     # ... unless --trust-order: then checked by length (and gt_label against the list)
     notes = []
-    tool.run(tool.parse_args(_argv(data, '--trust-order', results=[noid])), log=notes.append)
+    lib.run(**_opts(_argv(data, '--trust-order', results=[noid])), log=notes.append)
     assert 'length only' in notes[0]
     noid_bad = _dump(r / 'noid_bad.pkl', data['p1'], key=None, labels=[1, 0, 2, 1])
-    with pytest.raises(tool.EnsembleError, match=r'noid_bad\.pkl: gt_label 1 at position 0'):
-        tool.run(tool.parse_args(_argv(data, '--trust-order', results=[noid_bad])),
+    with pytest.raises(lib.EnsembleError, match=r'noid_bad\.pkl: gt_label 1 at position 0'):
+        lib.run(**_opts(_argv(data, '--trust-order', results=[noid_bad])),
                  log=lambda s: None)
 
 
@@ -136,8 +142,8 @@ def test_per_class_probability_columns(data):
     assert tool.main(_argv(data, results=[data['m1']], sample='sub_both.csv')) == 0
     assert _read(r / 'final.csv')[1][:2] == ['v0', 'run']
     (r / 'sub_bad.csv').write_text('video,run,stand\nv0,0,0\n')
-    with pytest.raises(tool.EnsembleError, match=r"miss the classes \['stand_with_ball'\]"):
-        tool.run(tool.parse_args(_argv(data, sample='sub_bad.csv')), log=lambda s: None)
+    with pytest.raises(lib.EnsembleError, match=r"miss the classes \['stand_with_ball'\]"):
+        lib.run(**_opts(_argv(data, sample='sub_bad.csv')), log=lambda s: None)
 
 
 def _det_pickle(path):

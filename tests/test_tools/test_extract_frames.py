@@ -8,7 +8,8 @@ import decord
 import numpy as np
 import pytest
 
-from mmsport.testing.synthetic import recognition as gen
+from mmsport.cli import extract_frames as ext_cli
+from mmsport.cli import make_synthetic_recognition as gen
 from mmsport.video import extract_frames as ext
 
 
@@ -33,7 +34,7 @@ def _snapshot(folder):
 def test_layout_matches_decoded_frames(videos, tmp_path, capsys):
     out, before = str(tmp_path / 'frames'), _snapshot(videos)
     lst = str(tmp_path / 'frames' / 'list.txt')
-    assert ext.main([videos, out, '--list', lst]) == 0
+    assert ext_cli.main([videos, out, '--list', lst]) == 0
     assert '4 extracted' in capsys.readouterr().out
     assert sorted(d for d in os.listdir(out) if d != 'list.txt') == _stems(videos)
     for stem in _stems(videos):
@@ -55,7 +56,7 @@ def test_layout_matches_decoded_frames(videos, tmp_path, capsys):
 
 def test_resize_every_and_opencv_backend(videos, tmp_path):
     out = str(tmp_path / 'o')
-    assert ext.main([videos, out, '--short-side', '24', '--every', '3', '--backend', 'opencv',
+    assert ext_cli.main([videos, out, '--short-side', '24', '--every', '3', '--backend', 'opencv',
                      '--quality', '70']) == 0
     stem = _stems(videos)[0]
     jpgs = sorted(f for f in os.listdir(os.path.join(out, stem)) if f.endswith('.jpg'))
@@ -65,10 +66,10 @@ def test_resize_every_and_opencv_backend(videos, tmp_path):
 
 def test_rerun_skips_finished_videos(videos, tmp_path, capsys):
     out = str(tmp_path / 'frames')
-    assert ext.main([videos, out]) == 0
+    assert ext_cli.main([videos, out]) == 0
     before = _snapshot(out)
     capsys.readouterr()
-    assert ext.main([videos, out, '--num-workers', '2']) == 0
+    assert ext_cli.main([videos, out, '--num-workers', '2']) == 0
     out_text = capsys.readouterr().out
     assert '0 extracted' in out_text and '4 skipped' in out_text
     assert _snapshot(out) == before
@@ -81,7 +82,7 @@ def test_corrupt_video_reported_and_skipped(videos, tmp_path, capsys):
     with open(bad, 'wb') as f:
         f.write(np.random.default_rng(0).integers(0, 256, 5000, dtype=np.uint8).tobytes())
     out = str(tmp_path / 'frames')
-    assert ext.main([src, out, '--num-workers', '2']) == 1
+    assert ext_cli.main([src, out, '--num-workers', '2']) == 1
     cap = capsys.readouterr()
     assert f'FAILED {bad}' in cap.err
     assert '4 extracted' in cap.out and '1 failed' in cap.out
@@ -97,7 +98,7 @@ def test_crash_leftovers_are_redone(videos, tmp_path):
     open(os.path.join(out, f'.{a}.tmp', 'img_00001.jpg'), 'w').close()
     os.makedirs(os.path.join(out, b))  # a half folder from some older run, no marker
     open(os.path.join(out, b, 'img_00001.jpg'), 'w').close()
-    assert ext.main([videos, out]) == 0
+    assert ext_cli.main([videos, out]) == 0
     for stem in (a, b):
         assert ext.done_count(os.path.join(out, stem)) == 16
         assert len(os.listdir(os.path.join(out, stem))) == 17
@@ -105,7 +106,7 @@ def test_crash_leftovers_are_redone(videos, tmp_path):
     assert not os.path.exists(os.path.join(out, f'.{a}.tmp'))
     # a temp left after the video had finished is cleaned, the video is skipped
     os.makedirs(os.path.join(out, f'.{c}.tmp'))
-    assert ext.main([videos, out]) == 0
+    assert ext_cli.main([videos, out]) == 0
     assert not os.path.exists(os.path.join(out, f'.{c}.tmp'))
 
 
@@ -115,7 +116,7 @@ def test_list_file_source_with_labels(videos, tmp_path):
     with open(src, 'w') as f:
         f.write(f'{os.path.relpath(paths[0], str(tmp_path))} 3\n{paths[1]} 0\n')
     out, lst = str(tmp_path / 'frames'), str(tmp_path / 'frames.txt')
-    assert ext.main([src, out, '--list', lst]) == 0
+    assert ext_cli.main([src, out, '--list', lst]) == 0
     stems = [os.path.splitext(os.path.basename(p))[0] for p in paths[:2]]
     assert sorted(os.listdir(out)) == sorted(stems)
     with open(lst) as f:
@@ -124,7 +125,7 @@ def test_list_file_source_with_labels(videos, tmp_path):
 
 
 def test_missing_source_and_duplicate_stems(videos, tmp_path, capsys):
-    assert ext.main([str(tmp_path / 'nope'), str(tmp_path / 'o')]) == 1
+    assert ext_cli.main([str(tmp_path / 'nope'), str(tmp_path / 'o')]) == 1
     src = str(tmp_path / 'src')
     os.makedirs(os.path.join(src, 'a'))
     os.makedirs(os.path.join(src, 'b'))
@@ -132,7 +133,7 @@ def test_missing_source_and_duplicate_stems(videos, tmp_path, capsys):
     shutil.copy(one, os.path.join(src, 'a', 'same.mp4'))
     shutil.copy(one, os.path.join(src, 'b', 'same.mp4'))
     capsys.readouterr()
-    assert ext.main([src, str(tmp_path / 'o')]) == 1
+    assert ext_cli.main([src, str(tmp_path / 'o')]) == 1
     cap = capsys.readouterr()
     assert 'same stem' in cap.err and '1 extracted' in cap.out
 
@@ -150,7 +151,7 @@ def test_worker_crash_fails_only_its_video(videos, tmp_path, capsys, monkeypatch
 
     monkeypatch.setattr(ext, 'extract_one', crashing)
     out = str(tmp_path / 'frames')
-    assert ext.main([videos, out, '--num-workers', '2']) == 1
+    assert ext_cli.main([videos, out, '--num-workers', '2']) == 1
     cap = capsys.readouterr()
     assert 'worker process died' in cap.err and victim in cap.err
     assert '3 extracted' in cap.out and '1 failed' in cap.out

@@ -8,6 +8,7 @@ import pytest
 from mmsport.fileio.soccernet import (BALL_CLASSES_2023, BALL_CLASSES_2024,
                                       check_labels_against_videos, game_videos,
                                       list_games, read_labels)
+from mmsport.cli import make_synthetic_soccer as gen_cli
 from mmsport.testing.synthetic import soccer as gen
 
 SECONDS, FPS = 8, 25
@@ -18,7 +19,7 @@ ARGS = ['--games', '1', '--seconds-per-half', str(SECONDS), '--width', '160', '-
 @pytest.fixture(scope='module')
 def soccer_root(tmp_path_factory):
     root = str(tmp_path_factory.mktemp('soccer'))
-    gen.main(['--out', root] + ARGS)
+    gen_cli.main(['--out', root] + ARGS)
     return root
 
 
@@ -67,13 +68,13 @@ def test_layout_videos_and_labels(soccer_root):
 
 def test_deterministic_and_rerun_skips(soccer_root, tmp_path, capsys):
     other = str(tmp_path / 'again')
-    gen.main(['--out', other] + ARGS)
+    gen_cli.main(['--out', other] + ARGS)
     game = list_games(soccer_root)[0]
     a = open(os.path.join(soccer_root, game, 'Labels-ball.json')).read()
     b = open(os.path.join(other, game, 'Labels-ball.json')).read()
     assert a == b
     capsys.readouterr()
-    gen.main(['--out', other] + ARGS)
+    gen_cli.main(['--out', other] + ARGS)
     assert 'exists, skipped' in capsys.readouterr().out
     assert not [f for f in os.listdir(os.path.join(other, game)) if f.endswith('.tmp')]
 
@@ -108,7 +109,7 @@ def test_2024_extra_classes_and_one_video(tmp_path):
     assert {'PASS', 'DRIVE', 'HIGH PASS', 'HEADER', 'OUT', 'THROW IN', 'SHOT'} <= labels
     assert labels <= set(BALL_CLASSES_2024)
     root = str(tmp_path / 'one')
-    gen.main(['--out', root, '--games', '1', '--seconds-per-half', '4', '--width', '64',
+    gen_cli.main(['--out', root, '--games', '1', '--seconds-per-half', '4', '--width', '64',
               '--height', '48', '--one-video', '--classes', '2024'])
     gdir = os.path.join(root, list_games(root)[0])
     videos = game_videos(gdir)

@@ -9,6 +9,7 @@ from mmsport.fileio.soccernet import (BALL_CLASSES_2023, check_labels_against_vi
                                       game_time, list_games, read_labels)
 from mmsport.evaluation.functional.spotting import V2_CLASSES
 from mmsport.testing.soccer import make_tiny_soccer_data
+from mmsport.cli import make_synthetic_soccer as gen_cli
 from mmsport.testing.synthetic import soccer as gen
 
 SECONDS, FPS, WIDTH, HEIGHT, SEED, N_V2 = 30, 25, 160, 96, 0, 4
@@ -23,7 +24,7 @@ v2, render = gen.v2, gen.render
 @pytest.fixture(scope='module')
 def v2_root(tmp_path_factory):
     root = str(tmp_path_factory.mktemp('soccer_v2'))
-    gen.main(['--out', root] + ARGS)
+    gen_cli.main(['--out', root] + ARGS)
     return root
 
 
@@ -164,8 +165,8 @@ def test_event_geometry_in_the_simulation(v2_root):
 
 def test_zero_v2_events_writes_no_labels_v2(tmp_path):
     base = ['--games', '1', '--seconds-per-half', '4', '--width', '64', '--height', '48']
-    gen.main(['--out', str(tmp_path / 'a')] + base)
-    gen.main(['--out', str(tmp_path / 'b'), '--v2-events', '0'] + base)
+    gen_cli.main(['--out', str(tmp_path / 'a')] + base)
+    gen_cli.main(['--out', str(tmp_path / 'b'), '--v2-events', '0'] + base)
     rel = list_games(str(tmp_path / 'a'))[0]
     for x in 'ab':
         assert sorted(os.listdir(tmp_path / x / rel)) == ['1_720p.mkv', '2_720p.mkv',
@@ -177,7 +178,7 @@ def test_zero_v2_events_writes_no_labels_v2(tmp_path):
 
 def test_too_short_halves_are_refused(capsys):
     with pytest.raises(SystemExit):
-        gen.parse_args(['--seconds-per-half', '20', '--v2-events', '4'])
+        gen_cli.parse_args(['--seconds-per-half', '20', '--v2-events', '4'])
     assert '--seconds-per-half >=' in capsys.readouterr().err
     with pytest.raises(ValueError, match='need halves'):
         v2.schedule(np.random.default_rng(0), 10 * FPS, FPS, 4)

@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from mmsport.datasets.preparation import recognition_preprocess as pre
+from mmsport.cli import recognition_preprocess as pre
 
 CLASSES = ['run', 'jump', 'spin']
 W, H = 40, 30

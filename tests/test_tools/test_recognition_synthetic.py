@@ -8,6 +8,7 @@ import decord
 import numpy as np
 import pytest
 
+from mmsport.cli import make_synthetic_recognition as gen_cli
 from mmsport.testing.synthetic import recognition as gen
 
 ARGS = ['--train', '20', '--test', '6', '--frames', '16', '--width', '64', '--height', '48',
@@ -34,7 +35,7 @@ def _ball_mask(frames_rgb):
 @pytest.fixture(scope='module')
 def rec_root(tmp_path_factory):
     root = str(tmp_path_factory.mktemp('recognition'))
-    assert gen.main(['--out', root] + ARGS) == 0
+    assert gen_cli.main(['--out', root] + ARGS) == 0
     return root
 
 
@@ -114,7 +115,7 @@ def test_same_motion_distribution_for_stand_classes():
 
 def test_rerun_skips_unless_force(rec_root, capsys):
     mtime = os.path.getmtime(os.path.join(rec_root, 'train.csv'))
-    assert gen.main(['--out', rec_root] + ARGS) == 0
+    assert gen_cli.main(['--out', rec_root] + ARGS) == 0
     assert 'skipped' in capsys.readouterr().out
     assert os.path.getmtime(os.path.join(rec_root, 'train.csv')) == mtime
 
@@ -122,8 +123,8 @@ def test_rerun_skips_unless_force(rec_root, capsys):
 def test_force_regenerates(tmp_path):
     root = str(tmp_path / 'r')
     small = ['--frames', '4', '--width', '64', '--height', '48', '--test', '0']
-    assert gen.main(['--out', root, '--train', '6'] + small) == 0
-    assert gen.main(['--out', root, '--train', '5', '--force'] + small) == 0
+    assert gen_cli.main(['--out', root, '--train', '6'] + small) == 0
+    assert gen_cli.main(['--out', root, '--train', '5', '--force'] + small) == 0
     _, train = _rows(os.path.join(root, 'train.csv'))
     assert sorted(os.listdir(os.path.join(root, 'videos', 'train'))) == \
         sorted(f'{r["video"]}.mp4' for r in train)

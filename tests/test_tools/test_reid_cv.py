@@ -120,7 +120,6 @@ def test_ensemble_rejects_scores_of_another_test_meta(cv_run, tmp_path):
         shutil.copy(os.path.join(work, f'fold{k}', 'test_scores.npz'),
                     os.path.join(alt, f'fold{k}', 'test_scores.npz'))
     np.savez(os.path.join(alt, 'fold1', 'test_scores.npz'), **saved)
-    args = inference_cv.parse_args([alt])
     with pytest.raises(ValueError, match='fold1/test_scores.npz: scores were made for a '
                                          'different test_meta'):
-        inference_cv.ensemble(args, [0, 1])
+        inference_cv.ensemble(alt, [0, 1])

@@ -6,10 +6,11 @@ import cv2
 import numpy as np
 import pytest
 
+from mmsport.cli import make_synthetic_reid as gen
+from mmsport.cli import reid_prepare_data as prep_cli
 from mmsport.datasets.preparation import reid_prepare as prep
 from mmsport.fileio.reid import (TEST_META_COLUMNS, TRAIN_META_COLUMNS, box_iou_xywh,
                                  read_test_meta, read_train_meta, write_csv)
-from mmsport.testing.synthetic import reid as gen
 
 GEN_ARGS = ['--identities', '8', '--unseen', '2', '--sessions', '2', '--frames', '4',
             '--seed', '1']
@@ -34,7 +35,7 @@ def reid_root(tmp_path_factory):
 
 @pytest.fixture(scope='module')
 def prepared(reid_root):
-    assert prep.main(['--data-root', reid_root]) == 0
+    assert prep_cli.main(['--data-root', reid_root]) == 0
     return reid_root
 
 
@@ -91,7 +92,7 @@ def test_prepare_crops_and_cache_reuse(prepared, capsys):
         img = cv2.imread(os.path.join(prepared, r['crop_path']))
         assert img.shape[:2] == (int(r['h']), int(r['w']))
     before = open(os.path.join(prepared, 'train_negatives.csv')).read()
-    assert prep.main(['--data-root', prepared, '--num-workers', '2']) == 0
+    assert prep_cli.main(['--data-root', prepared, '--num-workers', '2']) == 0
     out = capsys.readouterr().out
     assert '0 written' in out and f'{180 + 36 * 4} reused' in out
     assert open(os.path.join(prepared, 'train_negatives.csv')).read() == before
@@ -130,7 +131,7 @@ def test_prepare_reports_and_skips_bad_rows(reid_root, tmp_path, capsys):
         f.write(b'not a jpeg')
     write_csv(os.path.join(root, 'train_meta.csv'), TRAIN_META_COLUMNS,
               [[r[c] for c in TRAIN_META_COLUMNS] for r in rows])
-    assert prep.main(['--data-root', root]) == 0
+    assert prep_cli.main(['--data-root', root]) == 0
     out = capsys.readouterr().out
     assert 'row 3 (images/Q9-000__side__00__01.jpg): image file is missing' in out
     assert 'row 5 (' in out and 'outside the 320x192 frame' in out
@@ -146,7 +147,7 @@ def test_prepare_reports_and_skips_bad_rows(reid_root, tmp_path, capsys):
 def test_prepare_invalid_meta_returns_error(tmp_path, capsys):
     root = str(tmp_path)
     write_csv(os.path.join(root, 'train_meta.csv'), ('quarter', 'angle'), [('Q1-000', 'side')])
-    assert prep.main(['--data-root', root]) == 1
+    assert prep_cli.main(['--data-root', root]) == 1
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and 'train_meta.csv' in err and 'label_id' in err
 

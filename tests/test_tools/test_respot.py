@@ -7,8 +7,9 @@ import shutil
 import numpy as np
 import pytest
 
-from mmsport.apis.postprocess import respot
+from mmsport.apis.postprocess import respot as respot_lib
 from mmsport.apis.spotting import raw_scores_path, save_raw_scores
+from mmsport.cli import transformer_spotting_respot as respot
 from mmsport.fileio.soccernet_predictions import read_predictions_json
 from mmsport.evaluation import spotting_files as eval_tool
 
@@ -122,15 +123,14 @@ def test_bad_raw_files_fail_their_game_only(data, tmp_path, capsys):
     for game in ('game_c', 'game_d'):
         assert not os.path.exists(os.path.join(out, 'league/2020', game))
     # the errors name the file
-    args = respot.parse_args([str(bad), '--out-dir', out])
     with pytest.raises(ValueError, match=f'{short}: {T} timesteps but .*n_frames={T + 5}'):
-        respot.process_game('league/2020/game_c', args)
+        respot_lib.process_game('league/2020/game_c', raw_dir=str(bad), out_dir=out)
     missing = raw_scores_path(str(bad), 'league/2020/game_d', 2)
     with pytest.raises(FileNotFoundError, match=f'{missing}: raw scores of half 2'):
-        respot.process_game('league/2020/game_d', args)
-    wrong = respot.parse_args([str(bad), '--out-dir', out, '--classes', 'A', 'B'])
+        respot_lib.process_game('league/2020/game_d', raw_dir=str(bad), out_dir=out)
     with pytest.raises(ValueError, match='3 score columns but 2 classes'):
-        respot.process_game('league/2020/game_a', wrong)
+        respot_lib.process_game('league/2020/game_a', raw_dir=str(bad), out_dir=out,
+                                classes=['A', 'B'])
     # a labelled game without raw scores is a failure; the others are still written
     shutil.rmtree(bad / 'league/2020/game_b')
     assert respot.main([str(bad), '--out-dir', str(tmp_path / 'o2'),

@@ -13,14 +13,14 @@ import torch
 from mmengine.config import Config
 from mmengine.runner import save_checkpoint
 
-from mmsport.apis import spotting_inference as infer_tool
-from mmsport.apis.postprocess import spotting_submission as sub_tool
+from mmsport.cli import ball_action_inference as infer_tool
+from mmsport.cli import ball_action_submission as sub_tool
+from mmsport.cli.make_synthetic_soccer import main as make_synthetic_soccer
 from mmsport.apis.spotting import load_raw_scores, raw_scores_path, save_raw_scores
 from mmsport.fileio.soccernet import BALL_CLASSES_2023, list_games, read_labels
 from mmsport.fileio.soccernet_predictions import read_predictions_json
 from mmsport.evaluation import spotting_files as eval_tool
 from mmsport.registry import MODELS
-from mmsport.testing.synthetic.soccer import main as make_synthetic_soccer
 from mmsport.visualization.spotting_timeline import plot_spotting_timeline
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

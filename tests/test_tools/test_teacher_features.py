@@ -14,6 +14,8 @@ from sklearn.decomposition import PCA
 
 from mmsport.apis.features import extract_features as ext
 from mmsport.apis.features import pca as pca_tool
+from mmsport.cli import transformer_spotting_extract_features as ext_cli
+from mmsport.cli import transformer_spotting_pca_features as pca_cli
 from mmsport.fileio.soccernet import game_videos, list_games
 from mmsport.datasets.soccernet_v2_clip_dataset import SoccerNetV2ClipDataset
 from mmsport.datasets.transforms.soccer_clip_transforms import half_timesteps
@@ -71,7 +73,7 @@ def _argv(teacher, root, out, *extra):
 
 def test_cli_features_match_the_dataset(data_root, teacher, tmp_path):
     out = str(tmp_path / 'feat')
-    assert ext.main(_argv(teacher, data_root, out)) == 0
+    assert ext_cli.main(_argv(teacher, data_root, out)) == 0
     game = list_games(data_root, 'Labels-v2.json')[0]
     videos = game_videos(os.path.join(data_root, game))
     for half, video in videos.items():
@@ -87,10 +89,10 @@ def test_cli_features_match_the_dataset(data_root, teacher, tmp_path):
     assert ds[len(ds) - 1]['features'].shape == (16, D)
     # --skip-existing keeps complete files; other settings refuse to mix
     mtimes = {p: os.stat(p).st_mtime_ns for p in glob.glob(f'{out}/**/*.npy', recursive=True)}
-    assert ext.main(_argv(teacher, data_root, out, '--skip-existing')) == 0
+    assert ext_cli.main(_argv(teacher, data_root, out, '--skip-existing')) == 0
     assert {p: os.stat(p).st_mtime_ns for p in mtimes} == mtimes
     with pytest.raises(SystemExit, match='clip_step'):
-        ext.main(_argv(teacher, data_root, out, '--skip-existing', '--clip-step', '2'))
+        ext_cli.main(_argv(teacher, data_root, out, '--skip-existing', '--clip-step', '2'))
 
 
 def _naive(model, video, clip_len, clip_step):
@@ -162,7 +164,7 @@ def test_bad_video_reported_and_skipped(data_root, teacher, tmp_path):
     rec = _Records()
     logger.addHandler(rec)
     try:
-        assert ext.main(_argv(teacher, root, out)) == 1
+        assert ext_cli.main(_argv(teacher, root, out)) == 1
     finally:
         logger.removeHandler(rec)
     assert isinstance(logger, MMLogger)
@@ -197,7 +199,7 @@ def _feature_files(d):
 
 def test_pca_matches_sklearn_and_rewrites_atomically(feature_dir, tmp_path):
     out = str(tmp_path / 'pca')
-    assert pca_tool.main([feature_dir, '--out-dir', out, '--dim', '8']) == 0
+    assert pca_cli.main([feature_dir, '--out-dir', out, '--dim', '8']) == 0
     src = _feature_files(feature_dir)
     xs = [np.load(p) for p in src]
     ref = PCA(n_components=8, svd_solver='full').fit(np.concatenate(xs))
@@ -214,14 +216,14 @@ def test_pca_matches_sklearn_and_rewrites_atomically(feature_dir, tmp_path):
                                    ref.inverse_transform(ref.transform(x)), atol=1e-3)
     # second run: every file replaced whole (new inode), same content, no temporaries
     first = {p: (np.load(p), os.stat(p).st_ino) for p in outs}
-    assert pca_tool.main([feature_dir, '--out-dir', out, '--dim', '8']) == 0
+    assert pca_cli.main([feature_dir, '--out-dir', out, '--dim', '8']) == 0
     for p, (z, ino) in first.items():
         np.testing.assert_array_equal(np.load(p), z)
         assert os.stat(p).st_ino != ino
     assert not glob.glob(f'{out}/**/*.tmp', recursive=True)
     # --load-pca reuses the saved fit (no refit), e.g. for new games
     out2 = str(tmp_path / 'pca2')
-    assert pca_tool.main([feature_dir, '--out-dir', out2, '--load-pca',
+    assert pca_cli.main([feature_dir, '--out-dir', out2, '--load-pca',
                           os.path.join(out, 'pca.npz')]) == 0
     for p, (z, _) in first.items():
         np.testing.assert_array_equal(np.load(p.replace(out, out2)), z)
@@ -232,7 +234,7 @@ def test_pca_fit_games_subsample_whiten(feature_dir, tmp_path):
     out = str(tmp_path / 'pca')
     argv = [feature_dir, '--out-dir', out, '--dim', '6', '--fit-games', 'league/season/game1',
             '--max-fit-rows', '40', '--whiten', '--seed', '3']
-    assert pca_tool.main(argv) == 0
+    assert pca_cli.main(argv) == 0
     params = np.load(os.path.join(out, 'pca.npz'))
     assert int(params['n_fit_rows']) == 40 and int(params['n_available_rows']) == 38 + 39
     assert list(params['fit_games']) == ['league/season/game1']
@@ -246,7 +248,7 @@ def test_pca_fit_games_subsample_whiten(feature_dir, tmp_path):
 
 def test_pca_rescale_keeps_relative_variances(feature_dir, tmp_path):
     out = str(tmp_path / 'pca')
-    assert pca_tool.main([feature_dir, '--out-dir', out, '--dim', '6', '--rescale']) == 0
+    assert pca_cli.main([feature_dir, '--out-dir', out, '--dim', '6', '--rescale']) == 0
     src = _feature_files(feature_dir)
     xs = [np.load(p) for p in src]
     ref = PCA(n_components=6, svd_solver='full').fit(np.concatenate(xs))
@@ -267,8 +269,8 @@ def test_pca_errors(feature_dir, tmp_path, extra, match):
     rec = _Records()
     logger.addHandler(rec)
     try:
-        assert pca_tool.main([feature_dir, '--out-dir', str(tmp_path / 'o'), *extra]) == 2
-        assert pca_tool.main([feature_dir, '--out-dir', feature_dir]) == 2
+        assert pca_cli.main([feature_dir, '--out-dir', str(tmp_path / 'o'), *extra]) == 2
+        assert pca_cli.main([feature_dir, '--out-dir', feature_dir]) == 2
     finally:
         logger.removeHandler(rec)
     assert len(rec.errors) == 2

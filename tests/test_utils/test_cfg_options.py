@@ -1,7 +1,8 @@
 """--cfg-options keeps the spaces of a path; lists, numbers and None parse as in mmengine."""
 import argparse
 
-from mmsport.utils.cfg_options import CfgOptionsAction
+from mmsport.cli.cfg_options import CfgOptionsAction
+from mmsport.utils.cfg_options import parse_cfg_options
 
 
 def _parse(*words):
@@ -18,3 +19,8 @@ def test_spaces_in_a_string_value_are_kept():
 def test_other_values_parse_as_in_mmengine():
     opts = _parse('a=[1, 2]', 'b=(3,4)', 'c=0.35', 'd=None', 'e=True', 'f=x,y')
     assert opts == {'a': [1, 2], 'b': (3, 4), 'c': 0.35, 'd': None, 'e': True, 'f': ['x', 'y']}
+
+
+def test_the_library_parser_reads_the_same_values():
+    words = ('data_root=/data/my clips/train', 'a=[1, 2]', 'c=0.35', 'd=None', 'f=x,y')
+    assert parse_cfg_options(words) == _parse(*words)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from mmsport.cli import cuda_toolchain as cli
 from mmsport.utils import cuda_home_layout as layout
 from mmsport.utils import cuda_toolchain as tc
 
@@ -382,33 +383,34 @@ def test_plan_command(monkeypatch, capsys, tmp_path):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setattr(tc, 'find_system_toolkit', lambda env: None)
     monkeypatch.setattr(tc, 'installed_version', lambda dist: None)
-    assert tc.main(['plan', '--venv', str(tmp_path), '--torch-cuda', '13.0', '--gpu', '1',
+    assert cli.main(['plan', '--venv', str(tmp_path), '--torch-cuda', '13.0', '--gpu', '1',
                     '--capabilities', '9.0']) == 0
     out = capsys.readouterr().out
     assert 'MMSPORT_TC_MODE=pip\n' in out and 'CUDA_TAG=cu130\n' in out
     assert f"MMSPORT_TC_CUDA_HOME={tmp_path / 'cuda-13.0'}\n" in out
     monkeypatch.setenv('MMSPORT_NVCC', 'nonsense')
-    assert tc.main(['plan', '--torch-cuda', '13.0', '--gpu', '1', '--capabilities', '9.0']) == 2
+    assert cli.main(['plan', '--torch-cuda', '13.0', '--gpu', '1', '--capabilities', '9.0']) == 2
 
 
 def test_assemble_command(monkeypatch, capsys, tmp_path):
     root = _fake_pip_site(tmp_path / 'site')
     monkeypatch.setattr(tc, 'pip_toolkit_roots', lambda dists, optional=(): [root])
-    assert tc.main(['assemble', '--cuda', '13.0', '--dest', str(tmp_path / 'h')]) == 0
+    assert cli.main(['assemble', '--cuda', '13.0', '--dest', str(tmp_path / 'h')]) == 0
     assert capsys.readouterr().out.strip() == str(tmp_path / 'h')
-    assert tc.main(['assemble', '--cuda', '12.4', '--dest', str(tmp_path / 'h12')]) == 2
+    assert cli.main(['assemble', '--cuda', '12.4', '--dest', str(tmp_path / 'h12')]) == 2
     # the fake nvcc is 13.0
-    assert tc.main(['assemble', '--cuda', '13.1', '--dest', str(tmp_path / 'h')]) == 1
+    assert cli.main(['assemble', '--cuda', '13.1', '--dest', str(tmp_path / 'h')]) == 1
 
 
 def test_module_import_is_light():
-    code = ('import sys, mmsport.utils.cuda_toolchain\n'
-            "sys.exit(any(m in sys.modules for m in ('torch', 'mmengine', 'mmcv')))")
-    assert subprocess.run([sys.executable, '-c', code], cwd=ROOT).returncode == 0
+    for module in ('mmsport.utils.cuda_toolchain', 'mmsport.cli.cuda_toolchain'):
+        code = (f'import sys, {module}\n'
+                "sys.exit(any(m in sys.modules for m in ('torch', 'mmengine', 'mmcv')))")
+        assert subprocess.run([sys.executable, '-c', code], cwd=ROOT).returncode == 0, module
 
 
 def test_install_sh_parses_and_uses_the_plan():
     subprocess.run(['bash', '-n', str(ROOT / 'install.sh')], check=True)
     text = (ROOT / 'install.sh').read_text()
-    assert '-m mmsport.utils.cuda_toolchain plan' in text
-    assert '-m mmsport.utils.cuda_toolchain assemble' in text
+    assert '-m mmsport.cli.cuda_toolchain plan' in text
+    assert '-m mmsport.cli.cuda_toolchain assemble' in text

@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from mmsport.testing.synthetic import recognition as gen
+from mmsport.cli import extract_frames as ext_cli
+from mmsport.cli import make_synthetic_recognition as gen
 from mmsport.video import extract_frames as ext
 
 pytestmark = pytest.mark.skipif(not os.path.isdir('/proc/self/task'),
@@ -27,7 +28,8 @@ def slow(frames, tmp, cfg):
             yield f
     return real(paced(), tmp, cfg)
 ext._write_frames = slow
-sys.exit(ext.main(sys.argv[1:]))
+from mmsport.cli import extract_frames as cli
+sys.exit(cli.main(sys.argv[1:]))
 """
 
 
@@ -107,7 +109,7 @@ def test_sigterm_stops_workers_and_removes_partial_output(videos, tmp_path):
     assert f'interrupted: {done} extracted' in stderr, stderr
     assert f'{4 - done} not finished' in stderr
     # a re-run resumes: the finished videos are skipped, the others extracted
-    assert ext.main([videos, out]) == 0
+    assert ext_cli.main([videos, out]) == 0
     assert sorted(ext.done_count(os.path.join(out, d)) for d in os.listdir(out)) == [16] * 4
 
 

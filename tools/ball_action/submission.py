@@ -5,11 +5,12 @@
         [--sigma 3 --height 0.2 --distance 15]
         [--labels-root ROOT --label-file Labels-ball.json] [--plot-dir DIR] [--zip PATH]
 
-See :mod:`mmsport.apis.postprocess.spotting_submission`.
+See :mod:`mmsport.cli.ball_action_submission` (the work:
+:mod:`mmsport.apis.postprocess.spotting_submission`).
 """
 import sys
 
-from mmsport.apis.postprocess.spotting_submission import main
+from mmsport.cli.ball_action_submission import main
 
 if __name__ == '__main__':
     sys.exit(main())

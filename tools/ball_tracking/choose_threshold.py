@@ -3,11 +3,12 @@
     python tools/ball_tracking/choose_threshold.py CONFIG CHECKPOINT [--split train]
         [--clips KEY ...] [--thresholds ...] [--out sweep.json]
 
-See :mod:`mmsport.apis.ball_tracking_threshold`.
+See :mod:`mmsport.cli.ball_tracking_choose_threshold` (the work:
+:mod:`mmsport.apis.ball_tracking_threshold`).
 """
 import sys
 
-from mmsport.apis.ball_tracking_threshold import main
+from mmsport.cli.ball_tracking_choose_threshold import main
 
 if __name__ == '__main__':
     sys.exit(main())

@@ -3,11 +3,11 @@
     python tools/ball_tracking/evaluate.py LABELS_ROOT PRED_ROOT [--tol PX] [--layout auto]
         [--clips KEY ...]
 
-See :mod:`mmsport.evaluation.ball_tracking_cli`.
+See :mod:`mmsport.cli.ball_tracking_evaluate`.
 """
 import sys
 
-from mmsport.evaluation.ball_tracking_cli import main
+from mmsport.cli.ball_tracking_evaluate import main
 
 if __name__ == '__main__':
     sys.exit(main())

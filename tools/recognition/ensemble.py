@@ -7,11 +7,12 @@
          [--det-ann test_detect.json] [--det-score-thr 0.0]] \\
         [--scores-out ensemble_scores.npz] [--label-format name|index]
 
-See :mod:`mmsport.apis.postprocess.ensemble`.
+See :mod:`mmsport.cli.recognition_ensemble` (the work:
+:mod:`mmsport.apis.postprocess.ensemble`).
 """
 import sys
 
-from mmsport.apis.postprocess.ensemble import main
+from mmsport.cli.recognition_ensemble import main
 
 if __name__ == '__main__':
     sys.exit(main())

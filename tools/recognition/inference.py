@@ -4,11 +4,11 @@
         [--det-config CFG --det-checkpoint CKPT --fusion-config FUSION_CFG --det-every 4]
         [--classes classes.txt] [--device cpu]
 
-See :mod:`mmsport.apis.recognition_inference` for the decoding, fusion and outputs.
+See :mod:`mmsport.cli.recognition_inference` for the decoding, fusion and outputs.
 """
 import sys
 
-from mmsport.apis.recognition_inference import main
+from mmsport.cli.recognition_inference import main
 
 if __name__ == '__main__':
     sys.exit(main())

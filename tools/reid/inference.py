@@ -3,11 +3,11 @@
     python tools/reid/inference.py CONFIG CHECKPOINT CROPS [CROPS ...] --gallery GALLERY.npz
         --out-dir DIR [--threshold T] [--batch-size 64] [--device cpu]
 
-See :mod:`mmsport.apis.reid_matching` for the inputs and ``matches.csv``.
+See :mod:`mmsport.cli.reid_inference` for the inputs and ``matches.csv``.
 """
 import sys
 
-from mmsport.apis.reid_matching import main
+from mmsport.cli.reid_inference import main
 
 if __name__ == '__main__':
     sys.exit(main())

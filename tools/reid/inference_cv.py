@@ -4,11 +4,12 @@
         [--nproc N] [--device cpu] [--batch-size 64] [--frame-gap 2] [--min-iou 0.3]
         [--out WORK_DIR/submission.csv] [--labels DATA_ROOT/test_labels.csv]
 
-See :mod:`mmsport.apis.cross_validation.reid_inference_cv` for the steps and outputs.
+See :mod:`mmsport.cli.reid_inference_cv` (the work:
+:mod:`mmsport.apis.cross_validation.reid_inference_cv`) for the steps and outputs.
 """
 import sys
 
-from mmsport.apis.cross_validation.reid_inference_cv import main
+from mmsport.cli.reid_inference_cv import main
 
 if __name__ == '__main__':
     sys.exit(main())

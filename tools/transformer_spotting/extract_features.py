@@ -6,11 +6,12 @@
         [--batch-size 8] [--chunk-frames 64] [--device cpu] [--games GAME ...]
         [--label-file Labels-v2.json] [--skip-existing]
 
-See :mod:`mmsport.apis.features.extract_features`.
+See :mod:`mmsport.cli.transformer_spotting_extract_features` (the work:
+:mod:`mmsport.apis.features.extract_features`).
 """
 import sys
 
-from mmsport.apis.features.extract_features import main
+from mmsport.cli.transformer_spotting_extract_features import main
 
 if __name__ == '__main__':
     sys.exit(main())

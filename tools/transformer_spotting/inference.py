@@ -4,11 +4,11 @@
         --out-dir DIR [--games GAME ...] [--label-file Labels-v2.json] [--device cpu]
         [--zip DIR/submission.zip] [--skip-existing] [--nproc N]
 
-See :mod:`mmsport.apis.transformer_spotting_inference`.
+See :mod:`mmsport.cli.transformer_spotting_inference`.
 """
 import sys
 
-from mmsport.apis.transformer_spotting_inference import main
+from mmsport.cli.transformer_spotting_inference import main
 
 if __name__ == '__main__':
     sys.exit(main())

@@ -4,11 +4,12 @@
         [--fit-games GAME ...]
         [--max-fit-rows 200000] [--whiten | --rescale] [--seed 0] [--load-pca PCA_NPZ]
 
-See :mod:`mmsport.apis.features.pca`.
+See :mod:`mmsport.cli.transformer_spotting_pca_features` (the work:
+:mod:`mmsport.apis.features.pca`).
 """
 import sys
 
-from mmsport.apis.features.pca import main
+from mmsport.cli.transformer_spotting_pca_features import main
 
 if __name__ == '__main__':
     sys.exit(main())

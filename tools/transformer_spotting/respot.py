@@ -7,11 +7,12 @@
         [--labels-root ROOT --label-file Labels-v2.json --metric tight|loose|at1..at5
          [--games GAME ...]]
 
-See :mod:`mmsport.apis.postprocess.respot`.
+See :mod:`mmsport.cli.transformer_spotting_respot` (the work:
+:mod:`mmsport.apis.postprocess.respot`).
 """
 import sys
 
-from mmsport.apis.postprocess.respot import main
+from mmsport.cli.transformer_spotting_respot import main
 
 if __name__ == '__main__':
     sys.exit(main())

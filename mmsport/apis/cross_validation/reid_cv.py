@@ -16,8 +16,9 @@ already has a checkpoint is not trained again, so an interrupted run resumes.
 ``--fold-dir`` reuses the metadata of an earlier run and ``--load-from-cv``
 starts each fold from that run's fold checkpoint: the multi-view fine-tuning
 stage uses both, so each fold keeps its unknown identities.
+
+The command line is :mod:`mmsport.cli.reid_train_cv`; in Python, :func:`train_folds`.
 """
-import argparse
 import copy
 import os
 import os.path as osp
@@ -26,23 +27,8 @@ import sys
 
 from mmengine.config import Config
 
-from mmsport.utils.cfg_options import CfgOptionsAction
-
 # the repository root (tools/train.py, tools/dist_train.sh), above the mmsport package
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-
-
-def parse_args(argv=None):
-    p = argparse.ArgumentParser(description='Open-set K-fold ReID training')
-    p.add_argument('config')
-    p.add_argument('--work-dir', help='default: work_dirs/<config name>')
-    p.add_argument('--folds', type=int, nargs='+', help='fold indices to train (default all)')
-    p.add_argument('--gpus', type=int, default=1, help='processes per fold (dist_train.sh)')
-    p.add_argument('--fold-dir', help='existing fold metadata to reuse '
-                   '(default: <work-dir>/fold_metadata)')
-    p.add_argument('--load-from-cv', help='a CV work dir: fold k starts from its fold k checkpoint')
-    p.add_argument('--cfg-options', nargs='+', action=CfgOptionsAction)
-    return p.parse_args(argv)
 
 
 def fold_config(cfg: Config, fold: int, fold_dir: str, num_classes: int, work_dir: str,
@@ -72,18 +58,32 @@ def _last_checkpoint(work_dir: str):
         return f.read().strip() or None
 
 
-def main(argv=None) -> int:
-    args = parse_args(argv)
+def train_folds(config: str, *, work_dir: str = None, folds=None, gpus: int = 1,
+                fold_dir: str = None, load_from_cv: str = None,
+                cfg_options: dict = None) -> int:
+    """Write the fold metadata once, then train every fold (module docstring); returns the
+    exit status (0, 2 for bad fold metadata or a missing ``load_from_cv`` checkpoint, else
+    the failed training's).
+
+    Args:
+        config: the config file.
+        work_dir: default ``work_dirs/<config name>``.
+        folds: fold indices to train; None: all.
+        gpus: processes per fold (``tools/dist_train.sh`` when > 1).
+        fold_dir: existing fold metadata to reuse (default ``<work_dir>/fold_metadata``).
+        load_from_cv: a CV work dir: fold k starts from its fold k checkpoint.
+        cfg_options: ``{key: value}`` merged into the config first.
+    """
     from mmsport.datasets.reid_folds import ReIDFoldError, ensure_fold
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
-    work = osp.abspath(args.work_dir or osp.join(
-        'work_dirs', osp.splitext(osp.basename(args.config))[0]))
+    cfg = Config.fromfile(config)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    work = osp.abspath(work_dir or osp.join(
+        'work_dirs', osp.splitext(osp.basename(config))[0]))
     ds = cfg.train_dataloader.dataset
-    fold_dir = osp.abspath(args.fold_dir or osp.join(work, 'fold_metadata'))
+    fold_dir = osp.abspath(fold_dir or osp.join(work, 'fold_metadata'))
     k_total = ds.get('num_folds', 5)
-    folds = args.folds if args.folds is not None else list(range(k_total))
+    folds = folds if folds is not None else list(range(k_total))
     samples_csv = osp.join(ds.data_root, ds.get('samples_file', 'train_crops.csv'))
     try:
         metas = {k: ensure_fold(fold_dir, k, samples_csv, num_folds=k_total,
@@ -97,10 +97,10 @@ def main(argv=None) -> int:
     for k in folds:
         fdir = osp.join(work, f'fold{k}')
         load_from = None
-        if args.load_from_cv:
-            load_from = _last_checkpoint(osp.join(args.load_from_cv, f'fold{k}'))
+        if load_from_cv:
+            load_from = _last_checkpoint(osp.join(load_from_cv, f'fold{k}'))
             if load_from is None:
-                print(f'error: no checkpoint for fold {k} in {args.load_from_cv}',
+                print(f'error: no checkpoint for fold {k} in {load_from_cv}',
                       file=sys.stderr)
                 return 2
         os.makedirs(fdir, exist_ok=True)
@@ -113,8 +113,8 @@ def main(argv=None) -> int:
         if _last_checkpoint(fdir):
             print(f'fold {k}: checkpoint exists, not trained again', flush=True)
             continue
-        if args.gpus > 1:
-            rc = _run(['bash', 'tools/dist_train.sh', cfg_path, str(args.gpus), '--work-dir', fdir])
+        if gpus > 1:
+            rc = _run(['bash', 'tools/dist_train.sh', cfg_path, str(gpus), '--work-dir', fdir])
         else:
             rc = _run([sys.executable, 'tools/train.py', cfg_path, '--work-dir', fdir])
         if rc:
@@ -123,6 +123,3 @@ def main(argv=None) -> int:
     print(f'trained folds {folds} in {work}')
     return 0
 
-
-if __name__ == '__main__':
-    sys.exit(main())

@@ -30,8 +30,10 @@ With ``--labels`` (default: ``test_labels.csv`` next to test_meta.csv when it
 exists, as the synthetic set has) the per-fold and ensemble macro-F1 and the
 closed-set rank-1/mAP of test crops of known identities are printed; the last
 stdout line is JSON.
+
+The command line is :mod:`mmsport.cli.reid_inference_cv`; in Python,
+:func:`run_inference_cv`.
 """
-import argparse
 import hashlib
 import json
 import multiprocessing as mp
@@ -40,21 +42,6 @@ import os.path as osp
 import sys
 
 import numpy as np
-
-
-def parse_args(argv=None):
-    p = argparse.ArgumentParser(description='Open-set ReID inference + fold ensemble')
-    p.add_argument('work_dir')
-    p.add_argument('--data-root', default='data/reid')
-    p.add_argument('--folds', type=int, nargs='+', help='default: every fold<k> with a checkpoint')
-    p.add_argument('--nproc', type=int, default=1, help='folds processed in parallel')
-    p.add_argument('--device', default='cpu')
-    p.add_argument('--batch-size', type=int, default=64)
-    p.add_argument('--frame-gap', type=int, default=2, help='tracklet: max frame gap')
-    p.add_argument('--min-iou', type=float, default=0.3, help='tracklet: min box IoU')
-    p.add_argument('--out', help='default: WORK_DIR/submission.csv')
-    p.add_argument('--labels', help='test ground truth (label_id column) to score against')
-    return p.parse_args(argv)
 
 
 def _rows_digest(paths) -> str:
@@ -78,10 +65,16 @@ def _meta_tracks(rows):
     return groups, frames, boxes
 
 
-def predict_fold(fold: int, args) -> dict:
-    """Steps 1-4 of the module docstring for one fold; returns its summary."""
+def predict_fold(fold: int, *, work_dir: str, data_root: str = 'data/reid',
+                 device: str = 'cpu', batch_size: int = 64, frame_gap: int = 2,
+                 min_iou: float = 0.3, labels: str = None, nproc: int = 1) -> dict:
+    """Steps 1-4 of the module docstring for one fold; returns its summary.
+
+    The keyword arguments are those of :func:`run_inference_cv`; ``nproc`` (folds run at
+    once) gives this process 1/nproc of the CPU threads.
+    """
     import torch
-    torch.set_num_threads(max(1, (os.cpu_count() or 1) // max(1, args.nproc)))
+    torch.set_num_threads(max(1, (os.cpu_count() or 1) // max(1, nproc)))
     from mmengine.config import Config
 
     from mmsport.apis import extract_embeddings, init_model, save_gallery
@@ -90,13 +83,13 @@ def predict_fold(fold: int, args) -> dict:
     from mmsport.fileio.reid import read_test_meta, write_submission
     from mmsport.evaluation.functional.reid import (evaluate_rank, gallery_centroids,
                                                     match_gallery, tune_threshold)
-    fdir = osp.join(args.work_dir, f'fold{fold}')
+    fdir = osp.join(work_dir, f'fold{fold}')
     cfg = Config.fromfile(osp.join(fdir, 'config.py'))
     with open(osp.join(fdir, 'last_checkpoint')) as f:
         ckpt = f.read().strip()
     ds = cfg.train_dataloader.dataset
     meta = load_fold(ds.fold_dir or osp.join(ds.data_root, 'fold_metadata'), fold)
-    root = args.data_root
+    root = data_root
     test = read_test_meta(osp.join(root, 'test_meta.csv'), root)
     unknown = set(meta['unknown_labels'])
     unk_rows = [r for r in read_samples_csv(osp.join(root, ds.get('samples_file',
@@ -107,9 +100,9 @@ def predict_fold(fold: int, args) -> dict:
     parts = dict(train=meta['train'], val=meta['val'], unknown=unk_rows, neg=neg_rows)
     paths = [osp.join(root, r['crop_path']) for k in parts for r in parts[k]]
     paths += [osp.join(root, p) for p in test['rel_path']]
-    model = init_model(cfg, ckpt, device=args.device)
+    model = init_model(cfg, ckpt, device=device)
     print(f'fold {fold}: embedding {len(paths)} crops', flush=True)
-    emb_all = extract_embeddings(model, paths, batch_size=args.batch_size)
+    emb_all = extract_embeddings(model, paths, batch_size=batch_size)
     emb, start = {}, 0
     for k, rows in list(parts.items()) + [('test', test['rel_path'])]:
         emb[k], start = emb_all[start:start + len(rows)], start + len(rows)
@@ -117,7 +110,7 @@ def predict_fold(fold: int, args) -> dict:
     # threshold tuning: gallery = training samples only
     tr_labels = np.array([r['label_id'] for r in parts['train']], np.int64)
     c_labels, cents = gallery_centroids(emb['train'], tr_labels)
-    q_emb = [_tracklet_embed(emb[k], *_meta_tracks(parts[k]), args.frame_gap, args.min_iou)
+    q_emb = [_tracklet_embed(emb[k], *_meta_tracks(parts[k]), frame_gap, min_iou)
              for k in ('val', 'unknown')]
     q_emb.append(emb['neg'])  # background / partial crops: no tracklets
     q_true = np.concatenate([[r['label_id'] for r in parts['val']],
@@ -134,7 +127,7 @@ def predict_fold(fold: int, args) -> dict:
                                                 test['angle'])]
     boxes = np.stack([test[c] for c in ('x', 'y', 'w', 'h')], 1)
     t_emb = _tracklet_embed(emb['test'], groups, test['frame_in_session'], boxes,
-                            args.frame_gap, args.min_iou)
+                            frame_gap, min_iou)
     sims = t_emb @ cents.T  # (rows, C)
     pred, best = match_gallery(t_emb, cents, c_labels, threshold=thr)
     write_submission(osp.join(fdir, 'submission.csv'), pred)
@@ -145,7 +138,7 @@ def predict_fold(fold: int, args) -> dict:
                  rows_digest=np.str_(_rows_digest(test['rel_path'])))
     out = dict(fold=fold, threshold=float(thr), val_macro_f1=float(tune_f1),
                known_ids=len(c_labels))
-    truth = _read_truth(args, len(pred))
+    truth = _read_truth(len(pred), labels=labels, data_root=data_root)
     if truth is not None:
         from mmsport.evaluation.functional.reid import open_set_macro_f1
         out['test_macro_f1'] = float(open_set_macro_f1(truth, pred))
@@ -160,8 +153,10 @@ def predict_fold(fold: int, args) -> dict:
     return out
 
 
-def _read_truth(args, n):
-    path = args.labels or osp.join(args.data_root, 'test_labels.csv')
+def _read_truth(n, *, labels=None, data_root='data/reid'):
+    """The test ground truth (``labels``, default ``<data_root>/test_labels.csv``), or None
+    when there is none."""
+    path = labels or osp.join(data_root, 'test_labels.csv')
     if not osp.isfile(path):
         return None
     from mmsport.fileio.reid import read_submission
@@ -169,20 +164,21 @@ def _read_truth(args, n):
 
 
 def _worker(job):
-    fold, args = job
+    fold, opts = job  # opts: the keyword arguments of predict_fold
     try:
-        return predict_fold(fold, args)
+        return predict_fold(fold, **opts)
     except Exception as e:  # noqa: BLE001  (reported; the other folds go on)
         return dict(fold=fold, error=f'{type(e).__name__}: {e}')
 
 
-def ensemble(args, folds):
-    """Fold ensemble of the saved test scores -> (labels (rows,), margins (rows,))."""
+def ensemble(work_dir: str, folds):
+    """Fold ensemble of the saved test scores (``<work_dir>/fold<k>/test_scores.npz``)
+    -> (labels (rows,), margins (rows,))."""
     from mmsport.evaluation.functional.reid import ensemble_fold_scores
     from mmsport.fileio.containers import check_finite, load_npz
     sims, labels, thrs, digest = [], [], [], None
     for k in folds:
-        path = osp.join(args.work_dir, f'fold{k}', 'test_scores.npz')
+        path = osp.join(work_dir, f'fold{k}', 'test_scores.npz')
         z = load_npz(path, ('sims', 'labels', 'threshold', 'rows_digest'), 'fold score file')
         if digest is not None and str(z['rows_digest']) != digest:
             raise ValueError(f'{path}: scores were made for a different test_meta '
@@ -200,27 +196,46 @@ def ensemble(args, folds):
     return ensemble_fold_scores(sims, labels, thrs)
 
 
-def main(argv=None) -> int:
-    args = parse_args(argv)
-    args.work_dir = osp.abspath(args.work_dir)
+def run_inference_cv(work_dir: str, *, data_root: str = 'data/reid', folds=None,
+                     nproc: int = 1, device: str = 'cpu', batch_size: int = 64,
+                     frame_gap: int = 2, min_iou: float = 0.3, out: str = None,
+                     labels: str = None) -> int:
+    """Predict every fold, ensemble them and write the submission (module docstring);
+    returns the exit status (0, 1 when a fold failed or nothing could be ensembled, 2 for
+    bad inputs). The last stdout line is JSON.
+
+    Args:
+        work_dir: a ``tools/reid/train_cv.py`` run.
+        data_root: the set (``test_meta.csv``, crops, ``train_crops.csv``).
+        folds: fold indices; None: every ``fold<k>`` with a checkpoint.
+        nproc: folds processed in parallel (spawned processes).
+        device, batch_size: of the embedding.
+        frame_gap, min_iou: tracklets link crops at most ``frame_gap`` frames apart with
+            box IoU >= ``min_iou``.
+        out: the submission CSV (default ``<work_dir>/submission.csv``).
+        labels: test ground truth (``label_id`` column) to score against (default
+            ``<data_root>/test_labels.csv`` when it exists).
+    """
+    work_dir = osp.abspath(work_dir)
     from mmsport.fileio.reid import ReIDDataError, read_test_meta, write_submission
     try:
-        n_rows = len(read_test_meta(osp.join(args.data_root, 'test_meta.csv'),
-                                    args.data_root)['rel_path'])
+        n_rows = len(read_test_meta(osp.join(data_root, 'test_meta.csv'),
+                                    data_root)['rel_path'])
     except ReIDDataError as e:
         print(f'error: {e}', file=sys.stderr)
         return 2
-    folds = args.folds
     if folds is None:
-        folds = sorted(int(d[4:]) for d in os.listdir(args.work_dir)
+        folds = sorted(int(d[4:]) for d in os.listdir(work_dir)
                        if d.startswith('fold') and d[4:].isdigit()
-                       and osp.isfile(osp.join(args.work_dir, d, 'last_checkpoint')))
+                       and osp.isfile(osp.join(work_dir, d, 'last_checkpoint')))
     if not folds:
-        print(f'error: no trained fold<k> folders in {args.work_dir}', file=sys.stderr)
+        print(f'error: no trained fold<k> folders in {work_dir}', file=sys.stderr)
         return 2
-    jobs = [(k, args) for k in folds]
-    if args.nproc > 1:
-        with mp.get_context('spawn').Pool(min(args.nproc, len(jobs))) as pool:
+    opts = dict(work_dir=work_dir, data_root=data_root, device=device, batch_size=batch_size,
+                frame_gap=frame_gap, min_iou=min_iou, labels=labels, nproc=nproc)
+    jobs = [(k, opts) for k in folds]
+    if nproc > 1:
+        with mp.get_context('spawn').Pool(min(nproc, len(jobs))) as pool:
             results = pool.map(_worker, jobs)
     else:
         results = [_worker(j) for j in jobs]
@@ -231,7 +246,7 @@ def main(argv=None) -> int:
     if not ok:
         return 1
     try:
-        pred, _ = ensemble(args, ok)
+        pred, _ = ensemble(work_dir, ok)
     except ValueError as e:  # a fold's score file is unusable; nothing is written
         print(f'error: {e}', file=sys.stderr)
         return 1
@@ -239,10 +254,10 @@ def main(argv=None) -> int:
         print(f'error: the fold scores have {len(pred)} rows, test_meta.csv has {n_rows}; '
               're-run the folds', file=sys.stderr)
         return 1
-    out = args.out or osp.join(args.work_dir, 'submission.csv')
+    out = out or osp.join(work_dir, 'submission.csv')
     write_submission(out, pred)
     summary = dict(folds=ok, submission=out, unknown_rate=float(np.mean(pred == -1)))
-    truth = _read_truth(args, n_rows)
+    truth = _read_truth(n_rows, labels=labels, data_root=data_root)
     if truth is not None:
         from mmsport.evaluation.functional.reid import open_set_macro_f1
         summary['ensemble_macro_f1'] = float(open_set_macro_f1(truth, pred))
@@ -253,6 +268,3 @@ def main(argv=None) -> int:
     print(json.dumps(summary))
     return 1 if failed else 0
 
-
-if __name__ == '__main__':
-    sys.exit(main())

@@ -15,8 +15,9 @@ stage's ``train_dataloader.dataset.oof_dir`` reads. Finally the out-of-fold
 predictions of all games are turned into a submission (``DIR/oof_submission``)
 and scored: the CV mAP. A fold that already has a checkpoint is not trained
 again, and OOF files that exist are kept, so an interrupted run resumes.
+
+The command line is :mod:`mmsport.cli.ball_action_train_cv`; in Python, :func:`run_cv`.
 """
-import argparse
 import copy
 import os
 import os.path as osp
@@ -25,21 +26,8 @@ import sys
 
 from mmengine.config import Config
 
-from mmsport.utils.cfg_options import CfgOptionsAction
-
 # the repository root (tools/train.py and the other CLIs run below), above the mmsport package
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-
-
-def parse_args(argv=None):
-    p = argparse.ArgumentParser(description='Game-level K-fold CV with out-of-fold predictions')
-    p.add_argument('config')
-    p.add_argument('--folds', type=int, required=True, help='K')
-    p.add_argument('--work-dir', help='default: work_dirs/<config name>_cv')
-    p.add_argument('--gpus', type=int, default=1, help='processes per fold (dist_train.sh)')
-    p.add_argument('--flip-tta', action='store_true', help='flip TTA for the OOF predictions')
-    p.add_argument('--cfg-options', nargs='+', action=CfgOptionsAction)
-    return p.parse_args(argv)
 
 
 def cv_games(cfg: Config):
@@ -67,16 +55,28 @@ def _run(cmd):
     return subprocess.run(cmd, cwd=REPO, env=dict(os.environ, PYTHONPATH=REPO)).returncode
 
 
-def main(argv=None):
-    args = parse_args(argv)
+def run_cv(config: str, *, folds: int, work_dir: str = None, gpus: int = 1,
+           flip_tta: bool = False, cfg_options: dict = None) -> int:
+    """Train every fold, score its held-out games and the whole out-of-fold submission
+    (module docstring); returns the exit status (0, 2 for a bad ``folds``, else the
+    failed step's).
+
+    Args:
+        config: the config file.
+        folds: K, in 2..number of games.
+        work_dir: default ``work_dirs/<config name>_cv``.
+        gpus: processes per fold (``tools/dist_train.sh`` when > 1).
+        flip_tta: flip TTA for the out-of-fold predictions.
+        cfg_options: ``{key: value}`` merged into the config first.
+    """
     import mmsport  # noqa: F401
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
-    work = args.work_dir or osp.join(
-        'work_dirs', osp.splitext(osp.basename(args.config))[0] + '_cv')
+    cfg = Config.fromfile(config)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    work = work_dir or osp.join(
+        'work_dirs', osp.splitext(osp.basename(config))[0] + '_cv')
     games = cv_games(cfg)
-    k = args.folds
+    k = folds
     if not 2 <= k <= len(games):
         print(f'error: --folds {k} needs 2..{len(games)} games; found {len(games)}',
               file=sys.stderr)
@@ -93,8 +93,8 @@ def main(argv=None):
         fold_config(cfg, train, held, fdir).dump(cfg_path)
         print(f'== fold {fold + 1}/{k}: {len(train)} train games, held out: {held}', flush=True)
         if not osp.exists(osp.join(fdir, 'last_checkpoint')):
-            if args.gpus > 1:
-                rc = _run(['bash', 'tools/dist_train.sh', cfg_path, str(args.gpus),
+            if gpus > 1:
+                rc = _run(['bash', 'tools/dist_train.sh', cfg_path, str(gpus),
                            '--work-dir', fdir])
             else:
                 rc = _run([py, 'tools/train.py', cfg_path, '--work-dir', fdir])
@@ -105,14 +105,14 @@ def main(argv=None):
             ckpt = f.read().strip()
         cmd = [py, 'tools/ball_action/inference.py', cfg_path, ckpt, data_root, '--games', *held,
                '--out-dir', oof, '--skip-existing']
-        rc = _run(cmd + (['--flip-tta'] if args.flip_tta else []))
+        rc = _run(cmd + (['--flip-tta'] if flip_tta else []))
         if rc:
             print(f'error: out-of-fold inference of fold {fold} failed', file=sys.stderr)
             return rc
     sub = osp.join(work, 'oof_submission')
     ev = cfg.val_evaluator
     rc = _run([py, 'tools/ball_action/submission.py', oof, '--out-dir', sub,
-               '--config', args.config])
+               '--config', config])
     if rc == 0:
         rc = _run([py, 'tools/evaluate_spotting.py', data_root, sub, '--label-file',
                    ev.get('label_file', 'Labels-ball.json'), '--framerate',

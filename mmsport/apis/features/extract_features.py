@@ -45,8 +45,10 @@ is 1 if any half failed. Outputs are written atomically (complete or absent);
 ``--skip-existing`` keeps halves whose file exists with the right row count.
 ``DIR/extract_features.json`` records the settings; with ``--skip-existing`` settings
 that differ from the recorded ones are an error (features of two teachers must not mix).
+
+The command line is :mod:`mmsport.cli.transformer_spotting_extract_features`; in Python,
+:func:`run`.
 """
-import argparse
 import json
 import os
 import time
@@ -58,51 +60,6 @@ from .teacher_clips import (LOGGER_NAME, _logger, clip_indices, decode_size,  # 
                             iter_clip_batches)
 
 META_FILE = 'extract_features.json'
-
-
-def parse_args(argv=None):
-    p = argparse.ArgumentParser(
-        description='Extract per-timestep teacher features (3D CNN) of SoccerNet halves',
-        usage='%(prog)s TEACHER_CONFIG [TEACHER_CHECKPOINT] DATA_ROOT --out-dir DIR [options]')
-    p.add_argument('paths', nargs='+', metavar='TEACHER_CONFIG [TEACHER_CHECKPOINT] DATA_ROOT',
-                   help='mmaction2 recognizer config (path or mmaction::...), optional '
-                   'checkpoint (path or URL; none: random weights), SoccerNet data root')
-    p.add_argument('--out-dir', required=True)
-    p.add_argument('--fps', type=float, default=2.0, help='timesteps per second')
-    p.add_argument('--clip-len', type=int, default=16, help='source frames per clip')
-    p.add_argument('--clip-step', type=int, default=1, help='source frames between clip frames')
-    size = p.add_mutually_exclusive_group()
-    size.add_argument('--input-size', type=int, nargs=2, metavar=('W', 'H'),
-                      help='decode frames at exactly W x H')
-    size.add_argument('--short-side', type=int,
-                      help='decode keeping the aspect ratio, short side S (default 224)')
-    p.add_argument('--batch-size', type=int, default=8, help='clips per forward pass')
-    p.add_argument('--chunk-frames', type=int, default=64,
-                   help='source frames decoded per decord call')
-    p.add_argument('--device', default='cpu')
-    p.add_argument('--games', nargs='+', help='game paths relative to DATA_ROOT '
-                   '(default: every game holding --label-file)')
-    p.add_argument('--label-file', default='Labels-v2.json')
-    p.add_argument('--skip-existing', action='store_true',
-                   help='keep halves whose feature file exists with the right length')
-    args = p.parse_args(argv)
-    if len(args.paths) == 2:
-        args.config, args.checkpoint, args.data_root = args.paths[0], None, args.paths[1]
-    elif len(args.paths) == 3:
-        args.config, args.checkpoint, args.data_root = args.paths
-    else:
-        p.error(f'expected TEACHER_CONFIG [TEACHER_CHECKPOINT] DATA_ROOT, got {args.paths}')
-    if args.input_size is None and args.short_side is None:
-        args.short_side = 224
-    for name in ('clip_len', 'clip_step', 'batch_size', 'chunk_frames'):
-        if getattr(args, name) < 1:
-            p.error(f'--{name.replace("_", "-")} must be >= 1, got {getattr(args, name)}')
-    if not args.fps > 0:
-        p.error(f'--fps must be > 0, got {args.fps}')
-    if args.input_size is not None and min(args.input_size) < 1 or \
-            args.short_side is not None and args.short_side < 1:
-        p.error('frame sizes must be >= 1')
-    return args
 
 
 # ------------------------------------------------------------------------------ teacher
@@ -228,23 +185,46 @@ def _rows(path: str):
     return arr.shape[0] if arr.ndim == 2 else None
 
 
-def _settings(args) -> dict:
+def _settings(config, checkpoint, fps, clip_len, clip_step, input_size, short_side) -> dict:
     def norm(path):  # local files by absolute path, mmaction::... and URLs as given
         return os.path.abspath(path) if path is not None and os.path.isfile(path) else path
-    return dict(teacher_config=norm(args.config), teacher_checkpoint=norm(args.checkpoint),
-                fps=args.fps, clip_len=args.clip_len, clip_step=args.clip_step,
-                input_size=None if args.input_size is None else list(args.input_size),
-                short_side=args.short_side)
+    return dict(teacher_config=norm(config), teacher_checkpoint=norm(checkpoint),
+                fps=fps, clip_len=clip_len, clip_step=clip_step,
+                input_size=None if input_size is None else list(input_size),
+                short_side=short_side)
 
 
-def run(args, logger) -> dict:
-    """Extract every half; returns ``dict(done=[paths], skipped=[paths], failed=[(file, msg)])``."""
+def run(*, config, data_root: str, out_dir: str, checkpoint=None, fps: float = 2.0,
+        clip_len: int = 16, clip_step: int = 1, input_size=None, short_side=None,
+        batch_size: int = 8, chunk_frames: int = 64, device: str = 'cpu', games=None,
+        label_file: str = 'Labels-v2.json', skip_existing: bool = False,
+        logger=None) -> dict:
+    """Extract every half; returns ``dict(done=[paths], skipped=[paths], failed=[(file, msg)])``.
+
+    Args:
+        config: the teacher's config (path, ``mmaction::...`` or Config).
+        data_root: SoccerNet root (``<league>/<season>/<game>/``).
+        out_dir: where ``<game>/<half>_features.npy`` and the settings file go.
+        checkpoint: the teacher's weights (path or URL); None leaves them random.
+        fps, clip_len, clip_step: timesteps per second; source frames per clip and between
+            clip frames.
+        input_size: (W, H) frames are decoded at; else ``short_side`` (aspect kept; one of
+            the two is needed).
+        batch_size, chunk_frames: clips per forward pass; frames per decode call.
+        device: torch device.
+        games: game paths relative to ``data_root``; None: every game holding ``label_file``.
+        skip_existing: keep halves whose file exists with the right row count (settings
+            that differ from the folder's recorded ones then raise ``SystemExit``).
+        logger: a logger (default: this module's).
+    """
     from mmsport.fileio.soccernet import SoccerNetDataError, game_videos, list_games
     from mmsport.datasets.soccernet_v2_clip_dataset import SoccerNetV2ClipDataset
     from mmsport.datasets.transforms.soccer_clip_transforms import half_timesteps
     from mmsport.utils.atomic import atomic_open
-    settings = _settings(args)
-    meta_path = os.path.join(args.out_dir, META_FILE)
+    logger = _logger() if logger is None else logger
+    settings = _settings(config, checkpoint, fps, clip_len, clip_step, input_size,
+                         short_side)
+    meta_path = os.path.join(out_dir, META_FILE)
     if os.path.isfile(meta_path):
         try:
             with open(meta_path, encoding='utf-8') as f:
@@ -259,14 +239,14 @@ def run(args, logger) -> dict:
         if diff:
             msg = (f'{meta_path}: features there were made with other settings ('
                    + ', '.join(f'{k}: {old.get(k)!r} -> {settings[k]!r}' for k in diff) + ')')
-            if args.skip_existing:
+            if skip_existing:
                 raise SystemExit(f'{msg}; refusing to mix them with --skip-existing')
             logger.warning(f'{msg}; files not rewritten by this run keep the old settings')
-    games = list(args.games) if args.games else list_games(args.data_root, args.label_file)
+    games = list(games) if games else list_games(data_root, label_file)
     if not games:
-        raise SoccerNetDataError(f'{args.data_root}: no game folder with {args.label_file}')
-    model = build_teacher(args.config, args.checkpoint, args.device)
-    if args.checkpoint is None:
+        raise SoccerNetDataError(f'{data_root}: no game folder with {label_file}')
+    model = build_teacher(config, checkpoint, device)
+    if checkpoint is None:
         logger.warning('no TEACHER_CHECKPOINT: the teacher has random weights (fine for '
                        'tests, useless as a distillation target)')
     summary = dict(done=[], skipped=[], failed=[])
@@ -274,28 +254,28 @@ def run(args, logger) -> dict:
     for game in games:
         try:
             items += [(game, h, v) for h, v in
-                      sorted(game_videos(os.path.join(args.data_root, game)).items())]
+                      sorted(game_videos(os.path.join(data_root, game)).items())]
         except SoccerNetDataError as e:
-            logger.error(f'FAILED {os.path.join(args.data_root, game)}: {e}')
-            summary['failed'].append((os.path.join(args.data_root, game), str(e)))
+            logger.error(f'FAILED {os.path.join(data_root, game)}: {e}')
+            summary['failed'].append((os.path.join(data_root, game), str(e)))
     logger.info(f'{len(items)} half video(s) in {len(games)} game(s); clips of '
-                f'{args.clip_len} frames x step {args.clip_step} at {args.fps:g} fps, '
-                f'batch {args.batch_size}, device {args.device}')
+                f'{clip_len} frames x step {clip_step} at {fps:g} fps, '
+                f'batch {batch_size}, device {device}')
     for i, (game, half, video) in enumerate(items, 1):
-        out = feature_path(args.out_dir, game, half)
+        out = feature_path(out_dir, game, half)
         tag = f'[{i}/{len(items)}] {game} half {half}'
         t0 = time.time()
         try:
-            if args.skip_existing and os.path.isfile(out):
-                n_t = half_timesteps(*SoccerNetV2ClipDataset._video_meta(video), args.fps)
+            if skip_existing and os.path.isfile(out):
+                n_t = half_timesteps(*SoccerNetV2ClipDataset._video_meta(video), fps)
                 if _rows(out) == n_t:
                     logger.info(f'{tag}: {out} exists ({n_t} rows), skipped')
                     summary['skipped'].append(out)
                     continue
-            size = decode_size(video, args)
+            size = decode_size(video, input_size, short_side)
             stats = {}
-            feats = extract_half(model, video, args.fps, args.clip_len, args.clip_step, size,
-                                 args.batch_size, args.chunk_frames, stats)
+            feats = extract_half(model, video, fps, clip_len, clip_step, size,
+                                 batch_size, chunk_frames, stats)
             with atomic_open(out, 'wb') as f:
                 np.save(f, feats)
         except SoccerNetDataError as e:  # unreadable video / frames: report, go on
@@ -307,22 +287,13 @@ def run(args, logger) -> dict:
                     f'{size[0]}x{size[1]}, {stats["decoded_frames"]} frames decoded, '
                     f'{dt:.1f} s ({feats.shape[0] / dt:.1f} timesteps/s) -> {out}')
         summary['done'].append(out)
-    os.makedirs(args.out_dir, exist_ok=True)
+    os.makedirs(out_dir, exist_ok=True)
     with atomic_open(meta_path, 'w', encoding='utf-8') as f:
-        json.dump(dict(settings=settings, data_root=os.path.abspath(args.data_root)), f,
+        json.dump(dict(settings=settings, data_root=os.path.abspath(data_root)), f,
                   indent=2)
     logger.info(f'done: {len(summary["done"])} written, {len(summary["skipped"])} skipped, '
-                f'{len(summary["failed"])} failed; features under {args.out_dir}')
+                f'{len(summary["failed"])} failed; features under {out_dir}')
     for what, err in summary['failed']:
         logger.error(f'  {what}: {err}')
     return summary
 
-
-def main(argv=None) -> int:
-    args = parse_args(argv)
-    logger = _logger()
-    if not os.path.isdir(args.data_root):
-        logger.error(f'{args.data_root}: no such data root')
-        return 1
-    summary = run(args, logger)
-    return 1 if summary['failed'] else 0

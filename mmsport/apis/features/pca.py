@@ -31,9 +31,9 @@ set (20+ GB) and an SVD per batch. Raise ``--max-fit-rows`` if memory allows.
 ``--dim`` larger than D or than the fit rows is an error (not silently reduced: the
 student's distillation head is configured for ``dim``, and a smaller target would
 only fail later, less clearly). With ``--whiten`` a component of zero variance is an
-error too. Exit status: 0, or 2 on such an error (message on the log).
+error too. Exit status: 0, or 2 on such an error (message on the log). The command line
+is :mod:`mmsport.cli.transformer_spotting_pca_features`; in Python, :func:`run`.
 """
-import argparse
 import os
 import re
 import shutil
@@ -49,27 +49,6 @@ _FEATURE_RE = re.compile(r'^(\d+)_features\.npy$')
 
 class PCAToolError(ValueError):
     """Bad input for the PCA tool; the message names the file or setting."""
-
-
-def parse_args(argv=None):
-    p = argparse.ArgumentParser(description='PCA of per-timestep teacher features')
-    p.add_argument('feature_dir', help='folder of <game>/<half>_features.npy')
-    p.add_argument('--out-dir', required=True)
-    p.add_argument('--dim', type=int, default=512, help='components kept')
-    p.add_argument('--fit-games', nargs='+', help='games (relative paths) the PCA is fit on '
-                   '(default: all)')
-    p.add_argument('--max-fit-rows', type=int, default=200000,
-                   help='fit on a random subset of this many rows when there are more')
-    scaling = p.add_mutually_exclusive_group()
-    scaling.add_argument('--whiten', action='store_true', help='unit variance per component')
-    scaling.add_argument('--rescale', action='store_true',
-                         help='one factor for all components: mean variance 1')
-    p.add_argument('--seed', type=int, default=0, help='seed of the row subset')
-    p.add_argument('--load-pca', metavar='PCA_NPZ', help='project with this pca.npz, no fit')
-    args = p.parse_args(argv)
-    if args.dim < 1 or args.max_fit_rows < 1:
-        p.error('--dim and --max-fit-rows must be >= 1')
-    return args
 
 
 def find_feature_files(feature_dir: str, exclude: str = None):
@@ -201,43 +180,61 @@ def _logger():
             else MMLogger.get_instance(LOGGER_NAME, log_level='INFO'))
 
 
-def run(args, logger) -> dict:
-    """Fit (or load) the PCA and project every feature file; returns the PCA parameters."""
+def run(*, feature_dir: str, out_dir: str, dim: int = 512, fit_games=None,
+        max_fit_rows: int = 200000, whiten: bool = False, rescale: bool = False,
+        seed: int = 0, pca_file: str = None, logger=None) -> dict:
+    """Fit (or load) the PCA and project every feature file; returns the PCA parameters.
+
+    Args:
+        feature_dir: folder of ``<game>/<half>_features.npy`` (N, D).
+        out_dir: where the projected files and ``pca.npz`` go (not ``feature_dir``).
+        dim: components kept.
+        fit_games: games (relative paths) the PCA is fit on; None: all.
+        max_fit_rows: fit on a random subset of this many rows when there are more.
+        whiten / rescale: unit variance per component / one factor for all (mean 1).
+        seed: seed of the row subset.
+        pca_file: project with this saved ``pca.npz`` (``--load-pca``) instead of fitting.
+        logger: a logger (default: this module's MMLogger).
+
+    Raises:
+        PCAToolError: bad input, the message names the file or setting.
+    """
     from mmsport.utils.atomic import atomic_open
-    if os.path.realpath(args.out_dir) == os.path.realpath(args.feature_dir):
-        raise PCAToolError(f'--out-dir {args.out_dir} is FEATURE_DIR: the inputs would be '
+    logger = _logger() if logger is None else logger
+    if os.path.realpath(out_dir) == os.path.realpath(feature_dir):
+        raise PCAToolError(f'--out-dir {out_dir} is FEATURE_DIR: the inputs would be '
                            f'overwritten')
-    files = find_feature_files(args.feature_dir, exclude=args.out_dir)
+    files = find_feature_files(feature_dir, exclude=out_dir)
     games = sorted({g for g, _, _ in files})
-    pca_out = os.path.join(args.out_dir, PCA_FILE)
-    if args.load_pca:
-        params = load_pca(args.load_pca)
+    pca_out = os.path.join(out_dir, PCA_FILE)
+    if pca_file:
+        params = load_pca(pca_file)
         d = _shape(files[0][2])[1]
         if params['mean'].shape[0] != d:
-            raise PCAToolError(f'{args.load_pca}: fit on D={params["mean"].shape[0]}, '
+            raise PCAToolError(f'{pca_file}: fit on D={params["mean"].shape[0]}, '
                                f'{files[0][2]} has D={d}')
-        logger.info(f'{args.load_pca}: PCA {d} -> {params["components"].shape[0]} dims')
-        if os.path.realpath(args.load_pca) != os.path.realpath(pca_out):
-            os.makedirs(args.out_dir, exist_ok=True)
-            with atomic_open(pca_out, 'wb') as f, open(args.load_pca, 'rb') as src:
+        logger.info(f'{pca_file}: PCA {d} -> {params["components"].shape[0]} dims')
+        if os.path.realpath(pca_file) != os.path.realpath(pca_out):
+            os.makedirs(out_dir, exist_ok=True)
+            with atomic_open(pca_out, 'wb') as f, open(pca_file, 'rb') as src:
                 shutil.copyfileobj(src, f)
     else:
-        fit_games = list(args.fit_games) if args.fit_games else games
+        fit_games = list(fit_games) if fit_games else games
         unknown = sorted(set(fit_games) - set(games))
         if unknown:
-            raise PCAToolError(f'--fit-games not found under {args.feature_dir}: {unknown}')
+            raise PCAToolError(f'--fit-games not found under {feature_dir}: {unknown}')
         paths = [p for g, _, p in files if g in set(fit_games)]
-        x, total = fit_rows(paths, args.max_fit_rows, args.seed)
-        logger.info(f'fitting PCA {x.shape[1]} -> {args.dim} dims on {len(x)} of {total} '
+        x, total = fit_rows(paths, max_fit_rows, seed)
+        logger.info(f'fitting PCA {x.shape[1]} -> {dim} dims on {len(x)} of {total} '
                     f'rows ({len(paths)} halves of {len(fit_games)} game(s))')
-        params = fit_pca(x, args.dim, args.whiten, args.seed, args.rescale)
+        params = fit_pca(x, dim, whiten, seed, rescale)
         del x
-        params.update(n_fit_rows=np.int64(min(total, args.max_fit_rows)),
-                      n_available_rows=np.int64(total), seed=np.int64(args.seed),
+        params.update(n_fit_rows=np.int64(min(total, max_fit_rows)),
+                      n_available_rows=np.int64(total), seed=np.int64(seed),
                       fit_games=np.array(fit_games, dtype=str))
         logger.info(f'explained variance ratio {params["explained_variance_ratio"].sum():.4f} '
                     f'(first component {params["explained_variance_ratio"][0]:.4f})')
-        os.makedirs(args.out_dir, exist_ok=True)
+        os.makedirs(out_dir, exist_ok=True)
         with atomic_open(pca_out, 'wb') as f:
             np.savez(f, **params)
     for i, (game, half, path) in enumerate(files, 1):
@@ -249,19 +246,9 @@ def run(args, logger) -> dict:
             raise PCAToolError(f'{path}: shape {x.shape}, expected (N, {params["mean"].shape[0]})')
         check_finite(path, 'features', x, PCAToolError)  # a NaN / inf row, named
         z = project(x, params)
-        out = os.path.join(args.out_dir, game, f'{half}_features.npy')
+        out = os.path.join(out_dir, game, f'{half}_features.npy')
         save_npy(out, z)
         logger.info(f'[{i}/{len(files)}] {game} half {half}: {x.shape} -> {z.shape} -> {out}')
     logger.info(f'done: {len(files)} feature file(s) and {pca_out}')
     return params
 
-
-def main(argv=None) -> int:
-    args = parse_args(argv)
-    logger = _logger()
-    try:
-        run(args, logger)
-    except PCAToolError as e:
-        logger.error(str(e))
-        return 2
-    return 0

@@ -95,15 +95,16 @@ def iter_clip_batches(reader, indices: np.ndarray, batch_size: int, chunk_frames
     assert t == n, (t, n)
 
 
-def decode_size(video: str, args) -> tuple:
-    """(W, H) to decode ``video`` at: ``--input-size``, or ``--short-side`` keeping aspect."""
-    if args.input_size is not None:
-        return tuple(int(v) for v in args.input_size)
+def decode_size(video: str, input_size=None, short_side=None) -> tuple:
+    """(W, H) to decode ``video`` at: ``input_size`` (W, H), or ``short_side`` keeping the
+    aspect ratio (one of the two is needed)."""
+    if input_size is not None:
+        return tuple(int(v) for v in input_size)
     from mmsport.datasets.transforms.soccer_clip_transforms import decode_rgb
     from mmsport.datasets.transforms.soccer_window_transforms import open_video
     vr = open_video(video)
     h, w = decode_rgb(vr, [0], video).shape[1:3]
     del vr
-    s = int(args.short_side)
+    s = int(short_side)
     return (s, max(1, int(round(h * s / w)))) if w < h else \
         (max(1, int(round(w * s / h))), s)

@@ -45,13 +45,12 @@ Inputs:
 
 Returns 0, or 1 with ``ERROR: ...`` on stderr when an input is inconsistent.
 
-This module is the CLI and the fusion / writing steps; the inputs are read and checked
-by the sibling :mod:`.ensemble_io` and the ``--labels`` report is :mod:`.ensemble_report`.
+This module is the fusion / writing steps (:func:`run` does the whole job); the inputs
+are read and checked by the sibling :mod:`.ensemble_io` and the ``--labels`` report is
+:mod:`.ensemble_report`. The command line is :mod:`mmsport.cli.recognition_ensemble`.
 """
-import argparse
 import csv
 import importlib
-import sys
 
 import numpy as np
 
@@ -63,34 +62,6 @@ from .ensemble_io import (EnsembleError, img_id_map, load_fusion_cfg, load_resul
 from .ensemble_report import accuracy_report
 
 
-def parse_args(argv=None):
-    """Command-line arguments."""
-    p = argparse.ArgumentParser(description='classifier ensemble (+ detector fusion) -> CSV')
-    p.add_argument('--results', nargs='+', required=True, help='mmaction --dump pickles')
-    p.add_argument('--weights', nargs='+', type=float, help='one per result (default equal)')
-    p.add_argument('--test-list', required=True, help='rawframe list: frame_dir frames label')
-    p.add_argument('--classes', required=True, help='class names, one a line, index order')
-    p.add_argument('--sample-submission', required=True, help='CSV giving rows and columns')
-    p.add_argument('--out', required=True, help='submission CSV to write')
-    p.add_argument('--det-results', help='mmdet --out pickle over the test rawframes')
-    p.add_argument('--categories', nargs='+', help='detector class names, label order')
-    p.add_argument('--det-ann', help='COCO json mapping img_id -> file_name (if no img_path)')
-    p.add_argument('--det-score-thr', type=float, default=0.0,
-                   help='ignore detections below this score')
-    p.add_argument('--fusion-config', help='python config / json file / inline JSON')
-    p.add_argument('--scores-out', help='npz of the final scores (submission order)')
-    p.add_argument('--label-format', choices=('name', 'index'), default='name')
-    p.add_argument('--label-column', default='label', help='name of the label column')
-    p.add_argument('--trust-order', action='store_true',
-                   help='accept result pickles without video ids (frame_dir/filename), '
-                   'checked by length and gt_label only; by default they are an error, as '
-                   'their rows cannot be aligned to the test list by id')
-    p.add_argument('--labels', help='ground truth CSV (video,label by class name): prints top-1 '
-                   'and mean class accuracy of each model, the ensemble and the fused scores; '
-                   'the last stdout line is JSON')
-    return p.parse_args(argv)
-
-
 def build_fusion(cfg):
     """Build the fusion object from mmsport's MODELS registry."""
     from mmsport.registry import MODELS
@@ -98,31 +69,34 @@ def build_fusion(cfg):
     return MODELS.build(cfg)
 
 
-def detector_fusion(args, probs, test_ids, classes, log):
-    """Apply the ``--fusion-config`` rules with the ``--det-results`` evidence.
+def detector_fusion(probs, test_ids, classes, log, *, det_results, fusion_config, categories,
+                    det_ann=None, det_score_thr=0.0):
+    """Apply the ``fusion_config`` rules (``--fusion-config``) with the evidence of the
+    detector results ``det_results`` (``--det-results``; ``categories``: the detector's
+    class names in label order, ``det_ann``: its COCO json when entries have no img_path).
 
     Returns:
         ((V, C) fused probabilities, (V, K) evidence).
     """
     from mmsport.models.fusion import video_evidence
-    if not args.fusion_config or not args.categories:
+    if not fusion_config or not categories:
         raise EnsembleError('--det-results needs --fusion-config and --categories')
-    fusion = build_fusion(load_fusion_cfg(args.fusion_config))
-    dets = load_pickle(args.det_results, 'detector result pickle', EnsembleError)
+    fusion = build_fusion(load_fusion_cfg(fusion_config))
+    dets = load_pickle(det_results, 'detector result pickle', EnsembleError)
     if not isinstance(dets, (list, tuple)):
-        raise EnsembleError(f'{args.det_results}: expected a list (mmdet tools/test.py --out)')
-    mapping = img_id_map(args.det_ann) if args.det_ann else None
+        raise EnsembleError(f'{det_results}: expected a list (mmdet tools/test.py --out)')
+    mapping = img_id_map(det_ann) if det_ann else None
     try:
-        evidence, missing = video_evidence(dets, test_ids, args.categories,
-                                           score_thr=args.det_score_thr,
+        evidence, missing = video_evidence(dets, test_ids, categories,
+                                           score_thr=det_score_thr,
                                            img_id_to_video=mapping, return_missing=True)
-        resolved = fusion.resolve(classes, args.categories)
+        resolved = fusion.resolve(classes, categories)
     except ValueError as e:
-        raise EnsembleError(f'{args.det_results} / --fusion-config: {e}')
+        raise EnsembleError(f'{det_results} / --fusion-config: {e}')
     if missing:
         log(f'WARNING: {len(missing)} of {len(test_ids)} videos have no detection in '
-            f'{args.det_results} (evidence 0), e.g. {missing[:3]}')
-    fused = fusion(probs, evidence, classes, args.categories)
+            f'{det_results} (evidence 0), e.g. {missing[:3]}')
+    fused = fusion(probs, evidence, classes, categories)
     for rule, r in zip(fusion.rules, resolved):
         n = int((evidence[:, r['category']] >= rule['threshold']).sum())
         log(f'rule {rule["category"]} -> {rule["target"]} vs {rule["confusers"]} '
@@ -156,29 +130,43 @@ def save_scores(path, **arrays):
         np.savez(f, **arrays)
 
 
-def run(args, log=print):
-    """The whole tool; raises EnsembleError on inconsistent inputs. Returns a summary dict."""
+def run(*, results, test_list, classes, sample_submission, out, weights=None,
+        det_results=None, categories=None, det_ann=None, det_score_thr=0.0,
+        fusion_config=None, scores_out=None, label_format='name', label_column='label',
+        trust_order=False, labels=None, log=print):
+    """The whole tool; raises EnsembleError on inconsistent inputs. Returns a summary dict.
+
+    The keyword arguments are the command line's options (module docstring):
+    ``results`` (pickles), ``weights`` (None: equal), ``test_list``, ``classes`` (file),
+    ``sample_submission``, ``out`` (CSV), the detector fusion (``det_results``,
+    ``categories``, ``det_ann``, ``det_score_thr``, ``fusion_config``), ``scores_out``
+    (npz), ``label_format`` ('name' or 'index'), ``label_column``, ``trust_order`` and
+    ``labels`` (ground truth CSV for the accuracy report).
+    """
     from mmsport.models.fusion import video_id
-    classes = read_classes(args.classes)
-    test_ids, test_labels = read_test_list(args.test_list)
-    header, sub_rows = read_sample_submission(args.sample_submission)
-    label_col, prob_cols = submission_layout(header, classes, args.label_column,
-                                             args.sample_submission)
-    weights = normalise_weights(args.weights, len(args.results))
+    classes = read_classes(classes)
+    test_ids, test_labels = read_test_list(test_list)
+    header, sub_rows = read_sample_submission(sample_submission)
+    label_col, prob_cols = submission_layout(header, classes, label_column,
+                                             sample_submission)
+    weights = normalise_weights(weights, len(results))
 
     probs = np.zeros((len(test_ids), len(classes)))
     per_model = []
-    for path, w in zip(args.results, weights):
+    for path, w in zip(results, weights):
         p, notes = load_result(path, test_ids, test_labels, len(classes),
-                               trust_order=getattr(args, 'trust_order', False))
+                               trust_order=trust_order)
         per_model.append(p)
         probs += w * p
         log(f'{path}: weight {w:.3f}, {len(p)} videos' + ''.join(f'; {n}' for n in notes))
     ensemble = probs
     evidence = None
-    if args.det_results:
-        probs, evidence = detector_fusion(args, probs, test_ids, classes, log)
-    elif args.fusion_config:
+    if det_results:
+        probs, evidence = detector_fusion(probs, test_ids, classes, log,
+                                          det_results=det_results,
+                                          fusion_config=fusion_config, categories=categories,
+                                          det_ann=det_ann, det_score_thr=det_score_thr)
+    elif fusion_config:
         raise EnsembleError('--fusion-config needs --det-results')
 
     row_of = {v: i for i, v in enumerate(test_ids)}
@@ -187,7 +175,7 @@ def run(args, log=print):
     for raw in sub_ids:
         v = video_id(raw)
         if v in seen:
-            raise EnsembleError(f'{args.sample_submission}: video {raw!r} appears twice')
+            raise EnsembleError(f'{sample_submission}: video {raw!r} appears twice')
         seen.add(v)
         if v not in row_of:
             missing.append(raw)
@@ -195,48 +183,35 @@ def run(args, log=print):
             order.append(row_of[v])
     if missing:
         raise EnsembleError(f'{len(missing)} submission videos have no result, first '
-                            f'{missing[0]!r} ({args.sample_submission} vs {args.test_list})')
+                            f'{missing[0]!r} ({sample_submission} vs {test_list})')
     extra = len(test_ids) - len(order)
     if extra:
         log(f'WARNING: {extra} test-list videos are not in the sample submission (not written)')
     order = np.asarray(order, dtype=np.int64)
     final = probs[order]
-    write_submission(args.out, header, sub_ids, final, classes, label_col, prob_cols,
-                     args.label_format)
-    if args.scores_out:
+    write_submission(out, header, sub_ids, final, classes, label_col, prob_cols,
+                     label_format)
+    if scores_out:
         arrays = dict(videos=np.array([video_id(v) for v in sub_ids]),
                       classes=np.array(classes), scores=final, ensemble=ensemble[order],
-                      weights=weights, results=np.array(args.results))
+                      weights=weights, results=np.array(results))
         if evidence is not None:
-            arrays.update(evidence=evidence[order], categories=np.array(args.categories))
-        save_scores(args.scores_out, **arrays)
+            arrays.update(evidence=evidence[order], categories=np.array(categories))
+        save_scores(scores_out, **arrays)
     counts = np.bincount(final.argmax(1), minlength=len(classes)) if len(final) else \
         np.zeros(len(classes), int)
     layout = ('label' if label_col is not None else '') + \
         ('+per-class probabilities' if prob_cols else '')
-    log(f'wrote {args.out}: {len(final)} videos ({layout}); predicted '
+    log(f'wrote {out}: {len(final)} videos ({layout}); predicted '
         + ', '.join(f'{c} {n}' for c, n in zip(classes, counts.tolist())))
-    if args.scores_out:
-        log(f'wrote {args.scores_out}')
-    out = dict(scores=final, videos=sub_ids, evidence=evidence)
-    if args.labels:
+    if scores_out:
+        log(f'wrote {scores_out}')
+    summary = dict(scores=final, videos=sub_ids, evidence=evidence)
+    if labels:
         stages = {f'model{i + 1}': p for i, p in enumerate(per_model)}
         stages['ensemble'] = ensemble
         if evidence is not None:
             stages['ensemble+detector'] = probs
-        out['accuracy'] = accuracy_report(args.labels, test_ids, classes, stages, log)
-    return out
+        summary['accuracy'] = accuracy_report(labels, test_ids, classes, stages, log)
+    return summary
 
-
-def main(argv=None) -> int:
-    """CLI entry: 0 on success, 1 (``ERROR: ...`` on stderr) on an inconsistent input."""
-    args = parse_args(argv)
-    try:
-        out = run(args)
-    except (EnsembleError, FileNotFoundError) as e:
-        print(f'ERROR: {e}', file=sys.stderr)
-        return 1
-    if 'accuracy' in out:
-        import json
-        print(json.dumps(out['accuracy']))
-    return 0

@@ -17,9 +17,9 @@ entries, the SoccerNet submission layout; every file is written atomically.
 error) and draws GT marks in ``--plot-dir`` timelines (one PNG per game-half).
 
 A bad or missing input fails its game only (reported, the others go on);
-the exit status is 1 if any game failed.
+the exit status is 1 if any game failed. The command line is
+:mod:`mmsport.cli.ball_action_submission`.
 """
-import argparse
 import os
 import re
 import tempfile
@@ -28,23 +28,6 @@ from collections import defaultdict
 
 RAW_RE = re.compile(r'^([12])_raw_scores\.npz$')
 DEFAULT_POSTPROCESS = dict(sigma=3.0, height=0.2, distance=15)
-
-
-def parse_args(argv=None):
-    p = argparse.ArgumentParser(description='spotting raw scores -> SoccerNet submission')
-    p.add_argument('raw_dirs', nargs='+', help='folders of <game>/<half>_raw_scores.npz')
-    p.add_argument('--out-dir', required=True)
-    p.add_argument('--zip', help='zip path (default OUT/results_spotting.zip)')
-    p.add_argument('--config', help='model config: classes and postprocess defaults')
-    p.add_argument('--classes', nargs='+', help='class names (default: from the npz meta)')
-    p.add_argument('--fps', type=float, help='frame rate (default: npz meta, else 25)')
-    p.add_argument('--sigma', type=float)
-    p.add_argument('--height', type=float)
-    p.add_argument('--distance', type=int)
-    p.add_argument('--labels-root', help='SoccerNet root with the label files')
-    p.add_argument('--label-file', default='Labels-ball.json')
-    p.add_argument('--plot-dir', help='write <plot-dir>/<game>/<half>_timeline.png')
-    return p.parse_args(argv)
 
 
 def collect_raw(raw_dirs):
@@ -63,20 +46,22 @@ def collect_raw(raw_dirs):
     return found
 
 
-def settings(args):
-    """(classes or None, fps or None, postprocess kwargs) from CLI > config > defaults."""
-    post, classes = dict(DEFAULT_POSTPROCESS), args.classes
-    if args.config:
+def settings(*, classes=None, config=None, fps=None, sigma=None, height=None,
+             distance=None):
+    """(classes or None, fps or None, postprocess kwargs): the given values > ``config``'s
+    (``test_evaluator.postprocess`` and classes) > defaults."""
+    post = dict(DEFAULT_POSTPROCESS)
+    if config:
         from mmengine.config import Config
 
         from mmsport.apis.spotting import spotting_io_settings
-        io = spotting_io_settings(Config.fromfile(args.config))
+        io = spotting_io_settings(Config.fromfile(config))
         post.update(io['postprocess'])
         classes = classes or list(io['classes'])
-    for k in DEFAULT_POSTPROCESS:
-        if getattr(args, k) is not None:
-            post[k] = getattr(args, k)
-    return (tuple(classes) if classes else None), args.fps, post
+    for k, v in (('sigma', sigma), ('height', height), ('distance', distance)):
+        if v is not None:
+            post[k] = v
+    return (tuple(classes) if classes else None), fps, post
 
 
 def mean_scores(paths, classes):
@@ -100,8 +85,12 @@ def mean_scores(paths, classes):
     return np.mean([a[:n] for a in arrays], axis=0), metas[0]
 
 
-def process_game(game, halves, classes, fps, post, args):
-    """Post-process one game; returns (written json path, number of spots)."""
+def process_game(game, halves, classes, fps, post, *, out_dir, labels_root=None,
+                 label_file='Labels-ball.json', plot_dir=None):
+    """Post-process one game; returns (written json path, number of spots).
+
+    ``halves``: {half: [raw score npz paths]}; ``labels_root``: labels checked (a labelled
+    half needs scores) and drawn in the ``plot_dir`` timelines."""
     from mmsport.fileio.soccernet import read_labels
     from mmsport.fileio.soccernet_predictions import write_predictions_json
     from mmsport.models.task_modules.spotting_decode import spots_to_predictions
@@ -111,8 +100,8 @@ def process_game(game, halves, classes, fps, post, args):
     names = classes or tuple(meta.get('classes') or ('PASS', 'DRIVE'))
     rate = fps or float(meta.get('fps', 25.0))
     labels = None
-    label_path = os.path.join(args.labels_root or '', game, args.label_file)
-    if args.labels_root and os.path.isfile(label_path):
+    label_path = os.path.join(labels_root or '', game, label_file)
+    if labels_root and os.path.isfile(label_path):
         labels = read_labels(label_path, names, rate, skip_unknown=True)
         missing = sorted({a['half'] for a in labels} - set(halves))
         if missing:
@@ -121,15 +110,15 @@ def process_game(game, halves, classes, fps, post, args):
     for half, (scores, _) in means.items():
         spots = peak_spotting(scores, **post)
         preds += spots_to_predictions(spots, half, names, rate)
-        if args.plot_dir:
+        if plot_dir:
             from mmsport.visualization.spotting_timeline import plot_spotting_timeline
             gt = None if labels is None else [
                 [a['frame'] for a in labels if a['half'] == half and a['class_idx'] == c]
                 for c in range(len(names))]
             plot_spotting_timeline(scores, gt, spots, names, rate,
-                                   os.path.join(args.plot_dir, game, f'{half}_timeline.png'),
+                                   os.path.join(plot_dir, game, f'{half}_timeline.png'),
                                    title=f'{game} half {half}', height=post['height'])
-    out = os.path.join(args.out_dir, game, 'results_spotting.json')
+    out = os.path.join(out_dir, game, 'results_spotting.json')
     write_predictions_json(out, game, preds, rate)
     return out, len(preds)
 
@@ -151,43 +140,3 @@ def write_zip(path, out_dir, games):
             os.remove(tmp)
         raise
 
-
-def main(argv=None):
-    args = parse_args(argv)
-    from mmengine.logging import MMLogger
-    name = 'mmsport-spotting-submission'
-    logger = (MMLogger.get_instance(name) if MMLogger.check_instance_created(name)
-              else MMLogger.get_instance(name, log_level='INFO'))
-    try:
-        found = collect_raw(args.raw_dirs)
-        classes, fps, post = settings(args)
-    except Exception as e:
-        logger.error(f'{type(e).__name__}: {e}')
-        return 1
-    games = defaultdict(dict)
-    for (game, half), paths in found.items():
-        games[game][half] = paths
-    failures = []
-    if args.labels_root:
-        from mmsport.fileio.soccernet import list_games
-        for game in list_games(args.labels_root, args.label_file):
-            if game not in games:
-                failures.append((game, f'no raw scores in {args.raw_dirs}'))
-    logger.info(f'{len(games)} game(s) from {len(args.raw_dirs)} raw dir(s); '
-                f'postprocess {post}')
-    written = []
-    for game in sorted(games):
-        try:
-            out, n = process_game(game, games[game], classes, fps, post, args)
-            written.append(game)
-            logger.info(f'{game}: {n} spots -> {out}')
-        except Exception as e:  # report and carry on with the other games
-            failures.append((game, f'{type(e).__name__}: {e}'))
-    zip_path = args.zip or os.path.join(args.out_dir, 'results_spotting.zip')
-    if written:
-        write_zip(zip_path, args.out_dir, written)
-        logger.info(f'submission zip: {zip_path} ({len(written)} games)')
-    for game, err in failures:
-        logger.error(f'FAILED {game}: {err}')
-    logger.info(f'done: {len(written)} ok, {len(failures)} failed')
-    return 1 if failures or not written else 0

@@ -39,12 +39,12 @@ boxes.csv row naming an unknown or skipped video, a frame out of range, a bad nu
 box outside the image. Exit code 0 when something was written, 2 when train.csv or
 classes.txt is unreadable, 1 when nothing could be written.
 
-This module is the CLI, the folds and the writing; the sibling
+This module is the folds and the writing (:func:`preprocess` does the whole job; the
+command line is :mod:`mmsport.cli.recognition_preprocess`); the sibling
 :mod:`~mmsport.datasets.preparation.video_inputs` reads the inputs and checks the
 rawframes, :mod:`~mmsport.datasets.preparation.coco_annotations` reads boxes.csv and
 builds the COCO json (their names are re-exported here).
 """
-import argparse
 import json
 import os
 import sys
@@ -59,28 +59,6 @@ from mmsport.datasets.preparation.video_inputs import (  # noqa: F401
     DONE, FRAME_RE, MAX_ROWS_NAMED, TRAIN_COLUMNS, InputError, Report, _folder_problem,
     load_test_videos, load_train_videos, read_classes, read_csv, scan_frames)
 from mmsport.utils.atomic import atomic_open
-
-
-def parse_args(argv=None):
-    """Command-line arguments; the derived paths default under ``--data-root``."""
-    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--data-root', default='data/recognition')
-    p.add_argument('--folds', type=int, default=5, help='number of stratified folds (>= 2)')
-    p.add_argument('--seed', type=int, default=0, help='seed of the fold shuffle')
-    p.add_argument('--out-dir', default=None, help='default: <data-root>/lists')
-    p.add_argument('--frames-root', default=None, help='default: <data-root>/rawframes')
-    p.add_argument('--det-every', type=int, default=4,
-                   help='test_detect.json takes every n-th frame of each test video')
-    p.add_argument('--min-frames', type=int, default=8,
-                   help='train videos with fewer frames are skipped (the TSM segments)')
-    a = p.parse_args(argv)
-    if a.folds < 2:
-        p.error(f'--folds must be >= 2, got {a.folds}')
-    if a.det_every < 1 or a.min_frames < 1:
-        p.error('--det-every and --min-frames must be >= 1')
-    a.out_dir = a.out_dir or os.path.join(a.data_root, 'lists')
-    a.frames_root = a.frames_root or os.path.join(a.data_root, 'rawframes')
-    return a
 
 
 # ----------------------------------------------------------------------------- building
@@ -121,36 +99,56 @@ def _class_counts(videos, classes) -> str:
     return ' '.join(f'{c}={counts.get(i, 0)}' for i, c in enumerate(classes))
 
 
-def write_folds(videos, classes, boxes, categories, a, written: list) -> None:
-    """Write the per-fold rawframe lists (and detector json when ``boxes`` is not None)."""
+def write_folds(videos, classes, boxes, categories, written: list, *, folds: int, seed: int,
+                out_dir: str) -> None:
+    """Write the ``folds`` per-fold rawframe lists (and detector json when ``boxes`` is not
+    None) under ``out_dir``; ``seed``: of the fold shuffle."""
     labels = [v['label'] for v in videos]
     smallest = min(Counter(labels).values())
-    if smallest < a.folds:
+    if smallest < folds:
         Report.note(f'a class has only {smallest} usable video(s), fewer than --folds '
-                    f'{a.folds}: some val folds lack it')
+                    f'{folds}: some val folds lack it')
     print(f'{"fold":>4} {"train":>6} {"val":>5}  val videos per class')
-    for k, (tr, va) in enumerate(make_folds(labels, a.folds, a.seed)):
+    for k, (tr, va) in enumerate(make_folds(labels, folds, seed)):
         train_v, val_v = [videos[i] for i in tr], [videos[i] for i in va]
-        write_lines(os.path.join(a.out_dir, f'train_list_rawframes_fold{k}.txt'),
+        write_lines(os.path.join(out_dir, f'train_list_rawframes_fold{k}.txt'),
                     rawframe_lines(train_v), written)
-        write_lines(os.path.join(a.out_dir, f'val_list_rawframes_fold{k}.txt'),
+        write_lines(os.path.join(out_dir, f'val_list_rawframes_fold{k}.txt'),
                     rawframe_lines(val_v), written)
         msg = f'{k:>4} {len(train_v):>6} {len(val_v):>5}  {_class_counts(val_v, classes)}'
         if boxes is not None:
             tr_json, va_json = coco_train(train_v, boxes, categories), coco_train(
                 val_v, boxes, categories)
-            write_json(os.path.join(a.out_dir, f'train_detect_fold{k}.json'), tr_json, written)
-            write_json(os.path.join(a.out_dir, f'val_detect_fold{k}.json'), va_json, written)
+            write_json(os.path.join(out_dir, f'train_detect_fold{k}.json'), tr_json, written)
+            write_json(os.path.join(out_dir, f'val_detect_fold{k}.json'), va_json, written)
             msg += (f'  | detector train {len(tr_json["images"])} images '
                     f'{len(tr_json["annotations"])} boxes, val {len(va_json["images"])} images '
                     f'{len(va_json["annotations"])} boxes')
         print(msg)
 
 
-def main(argv=None) -> int:
-    """Run the preprocessing; returns the exit code (0 written, 1 nothing, 2 bad input)."""
-    a = parse_args(argv)
-    root = a.data_root
+def preprocess(data_root: str = 'data/recognition', *, folds: int = 5, seed: int = 0,
+               out_dir: str = None, frames_root: str = None, det_every: int = 4,
+               min_frames: int = 8) -> int:
+    """Run the preprocessing (module docstring); returns the exit code (0 written, 1
+    nothing, 2 bad input).
+
+    Args:
+        data_root: the set's root (``train.csv``, ``classes.txt``, ...).
+        folds: number of stratified folds (>= 2); ``seed``: of the fold shuffle.
+        out_dir: default ``<data_root>/lists``.
+        frames_root: default ``<data_root>/rawframes``.
+        det_every: ``test_detect.json`` takes every n-th frame of each test video.
+        min_frames: train videos with fewer frames are skipped.
+    """
+    if folds < 2:
+        raise ValueError(f'folds must be >= 2, got {folds}')
+    if det_every < 1 or min_frames < 1:
+        raise ValueError('det_every and min_frames must be >= 1')
+    root = data_root
+    out_dir = out_dir or os.path.join(root, 'lists')
+    frames_root = frames_root or os.path.join(root, 'rawframes')
+    where = dict(frames_root=frames_root, data_root=root, min_frames=min_frames)
     paths = {n: os.path.join(root, n) for n in ('train.csv', 'classes.txt', 'boxes.csv',
                                                  'sample_submission.csv')}
     report, written = Report(), []
@@ -160,7 +158,7 @@ def main(argv=None) -> int:
     except InputError as e:
         print(f'error: {e}', file=sys.stderr)
         return 2
-    videos = load_train_videos(train_rows, classes, paths['train.csv'], a, report)
+    videos = load_train_videos(train_rows, classes, paths['train.csv'], report, **where)
     print(f'classes: {", ".join(f"{i}={c}" for i, c in enumerate(classes))}')
     print(f'train videos: {len(videos)} usable of {len(train_rows)} rows '
           f'({_class_counts(videos, classes)})')
@@ -178,10 +176,11 @@ def main(argv=None) -> int:
               f'{len(box_rows)} rows; detector categories (ids 1..{len(categories)}): '
               f'{categories}')
 
-    if len(videos) >= a.folds:
-        write_folds(videos, classes, boxes, categories, a, written)
+    if len(videos) >= folds:
+        write_folds(videos, classes, boxes, categories, written, folds=folds, seed=seed,
+                    out_dir=out_dir)
     else:
-        print(f'warning: {len(videos)} usable train videos, fewer than --folds {a.folds}: '
+        print(f'warning: {len(videos)} usable train videos, fewer than --folds {folds}: '
               'no fold lists or fold detector json written')
 
     try:
@@ -189,21 +188,18 @@ def main(argv=None) -> int:
     except InputError as e:
         report.skip(paths['sample_submission.csv'], f'{e}: no test lists written')
     else:
-        test = load_test_videos(test_rows, paths['sample_submission.csv'], a, report)
-        write_lines(os.path.join(a.out_dir, 'test_list_rawframes.txt'), rawframe_lines(test),
+        test = load_test_videos(test_rows, paths['sample_submission.csv'], report, **where)
+        write_lines(os.path.join(out_dir, 'test_list_rawframes.txt'), rawframe_lines(test),
                     written)
         msg = f'test videos: {len(test)} listed of {len(test_rows)} rows'
         if boxes is not None:
-            test_json = coco_test(test, a.det_every, categories)
-            write_json(os.path.join(a.out_dir, 'test_detect.json'), test_json, written)
+            test_json = coco_test(test, det_every, categories)
+            write_json(os.path.join(out_dir, 'test_detect.json'), test_json, written)
             msg += f'; test_detect.json: {len(test_json["images"])} frames'
         print(msg)
 
     skipped = ', '.join(f'{os.path.basename(k)} {n}' for k, n in report.counts.items() if n)
     print(f'skipped rows: {skipped or "none"}')
-    print(f'wrote {len(written)} files under {a.out_dir}')
+    print(f'wrote {len(written)} files under {out_dir}')
     return 0 if written else 1
 
-
-if __name__ == '__main__':
-    sys.exit(main())

@@ -20,8 +20,8 @@ label_id,crop_path``; ``row`` = 0-based train_meta row, the box clipped to the f
 (one RNG per image name, so results do not depend on ``--num-workers``). Exit code 0
 even when rows were skipped; 1 when train_meta.csv itself is missing or invalid; 130
 when interrupted (Ctrl-C, SIGTERM: no csv is written, cache files are complete or absent).
+The command line is :mod:`mmsport.cli.reid_prepare_data`; in Python, :func:`prepare`.
 """
-import argparse
 import math
 import os
 import sys
@@ -40,19 +40,6 @@ CROP_COLUMNS = ('row', 'quarter', 'angle', 'session', 'frame', 'x', 'y', 'w', 'h
 NEGATIVE_COLUMNS = ('crop_path', 'kind', 'quarter', 'angle', 'session', 'frame', 'x', 'y', 'w',
                     'h')
 MAX_TRIES = 60
-
-
-def parse_args(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--data-root', default='data/reid')
-    p.add_argument('--cache-dir', default=None, help='default: <data-root>/train_crops_cache')
-    p.add_argument('--negatives-per-image', type=int, default=2,
-                   help='background crops per image, and as many partial crops')
-    p.add_argument('--partial-max-iou', type=float, default=0.3)
-    p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--num-workers', type=int, default=0,
-                   help='threads decoding/cropping images (0: in the main thread)')
-    return p.parse_args(argv)
 
 
 def pixel_box(box):
@@ -108,11 +95,16 @@ def sample_negatives(rng, boxes, width, height, n, kind, max_iou):
     return out
 
 
-def process_image(job, args, cache_dir):
-    """Crop and mine negatives for one image; returns a dict of results and reports."""
+def process_image(job, cache_dir, *, data_root, negatives_per_image=2, partial_max_iou=0.3,
+                  seed=0):
+    """Crop and mine negatives for one image; returns a dict of results and reports.
+
+    ``job``: ``(image name, image path, [(row index, row dict), ...])``
+    (:func:`group_by_image`); the keyword arguments are those of :func:`prepare`.
+    """
     name, path, rows = job  # rows: list of (row index, row dict)
     res = dict(crops=[], negatives=[], skipped=[], clipped=0, written=0, reused=0)
-    rel_img = os.path.relpath(path, args.data_root)
+    rel_img = os.path.relpath(path, data_root)
     reason = None
     if not os.path.isfile(path):
         reason = 'image file is missing'
@@ -140,18 +132,18 @@ def process_image(job, args, cache_dir):
         valid.append((x0, y0, x1 - x0, y1 - y0))
         res['crops'].append((i, r['quarter'], r['angle'], r['session'], r['frame'], x0, y0,
                              x1 - x0, y1 - y0, r['label_id'],
-                             os.path.relpath(crop_path, args.data_root)))
-    if not valid or args.negatives_per_image <= 0:
+                             os.path.relpath(crop_path, data_root)))
+    if not valid or negatives_per_image <= 0:
         return res
-    rng = np.random.default_rng([args.seed, zlib.crc32(name.encode())])
+    rng = np.random.default_rng([seed, zlib.crc32(name.encode())])
     meta = rows[0][1]
     for kind in ('background', 'partial'):
         for box in sample_negatives(rng, np.array(valid, np.float64), W, H,
-                                    args.negatives_per_image, kind, args.partial_max_iou):
+                                    negatives_per_image, kind, partial_max_iou):
             neg = dict(meta, x=box[0], y=box[1], w=box[2], h=box[3])
             neg_path = rio.crop_cache_path(cache_dir, neg, kind=kind)
             res['written' if save_crop(img, box, neg_path) else 'reused'] += 1
-            res['negatives'].append((os.path.relpath(neg_path, args.data_root), kind,
+            res['negatives'].append((os.path.relpath(neg_path, data_root), kind,
                                      meta['quarter'], meta['angle'], meta['session'],
                                      meta['frame']) + tuple(box))
     return res
@@ -167,11 +159,23 @@ def group_by_image(table, root):
     return [(os.path.basename(p), p, rows) for p, rows in jobs.items()]
 
 
-def main(argv=None):
-    args = parse_args(argv)
+def prepare(data_root: str = 'data/reid', *, cache_dir: str = None,
+            negatives_per_image: int = 2, partial_max_iou: float = 0.3, seed: int = 0,
+            num_workers: int = 0) -> int:
+    """Crop-cache the boxes of ``data_root/train_meta.csv`` and mine negatives (module
+    docstring); returns 0, 1 when train_meta.csv is missing or invalid, 130 when
+    interrupted.
+
+    Args:
+        cache_dir: default ``<data_root>/train_crops_cache``.
+        negatives_per_image: background crops per image, and as many partial crops.
+        partial_max_iou: a partial crop overlaps a player box with ``0 < IoU <`` this.
+        seed: one RNG per image name, from this seed.
+        num_workers: threads decoding/cropping images (0: in the calling thread).
+    """
     from mmengine.utils import ProgressBar
-    root = args.data_root
-    cache_dir = args.cache_dir or os.path.join(root, 'train_crops_cache')
+    root = data_root
+    cache_dir = cache_dir or os.path.join(root, 'train_crops_cache')
     meta_path = os.path.join(root, 'train_meta.csv')
     try:
         table = rio.read_train_meta(meta_path)
@@ -182,13 +186,15 @@ def main(argv=None):
     print(f'{meta_path}: {rio.table_len(table)} boxes on {len(jobs)} images -> {cache_dir}')
     results = []
     bar = ProgressBar(len(jobs), file=sys.stdout) if jobs else None
-    pool = ThreadPoolExecutor(max(1, args.num_workers))
+    opts = dict(data_root=root, negatives_per_image=negatives_per_image,
+                partial_max_iou=partial_max_iou, seed=seed)
+    pool = ThreadPoolExecutor(max(1, num_workers))
     try:  # SIGTERM raises KeyboardInterrupt here, as Ctrl-C does
         with sigterm_as_interrupt():
             # order-preserving map; per-image RNGs keep the output independent of scheduling
-            for res in (pool.map(lambda j: process_image(j, args, cache_dir), jobs)
-                        if args.num_workers > 0 else (process_image(j, args, cache_dir)
-                                                      for j in jobs)):
+            for res in (pool.map(lambda j: process_image(j, cache_dir, **opts), jobs)
+                        if num_workers > 0 else (process_image(j, cache_dir, **opts)
+                                                 for j in jobs)):
                 results.append(res)
                 bar.update()
     except KeyboardInterrupt:
@@ -215,6 +221,3 @@ def main(argv=None):
           f'{os.path.join(root, "train_negatives.csv")}')
     return 0
 
-
-if __name__ == '__main__':
-    sys.exit(main())

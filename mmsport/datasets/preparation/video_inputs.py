@@ -112,10 +112,11 @@ def scan_frames(folder: str):
     return len(numbers), (int(img.shape[1]), int(img.shape[0]))
 
 
-def _folder_problem(video: str, split: str, reason: str, a) -> str:
+def _folder_problem(video: str, split: str, reason: str, *, frames_root: str,
+                    data_root: str) -> str:
     """Message for an unusable rawframes folder, naming the folder and its video."""
-    folder = os.path.join(a.frames_root, split, video)
-    mp4 = os.path.join(a.data_root, 'videos', split, f'{video}.mp4')
+    folder = os.path.join(frames_root, split, video)
+    mp4 = os.path.join(data_root, 'videos', split, f'{video}.mp4')
     if reason == 'missing':
         hint = ('video also missing' if not os.path.isfile(mp4) else
                 'video exists: run tools/data/extract_frames.py')
@@ -123,8 +124,14 @@ def _folder_problem(video: str, split: str, reason: str, a) -> str:
     return f'rawframes folder {folder}: {reason}'
 
 
-def load_train_videos(rows, classes, csv_path: str, a, report: Report) -> list:
-    """Usable train videos in train.csv order: dicts ``video, label, frames, size``."""
+def load_train_videos(rows, classes, csv_path: str, report: Report, *, frames_root: str,
+                      data_root: str, min_frames: int = 8) -> list:
+    """Usable train videos in train.csv order: dicts ``video, label, frames, size``.
+
+    A video's rawframes are ``<frames_root>/train/<video>`` (its mp4, named when they are
+    missing, ``<data_root>/videos/train/<video>.mp4``); one with fewer than
+    ``min_frames`` frames is skipped.
+    """
     index = {name: i for i, name in enumerate(classes)}
     seen, videos = set(), []
     for line, r in rows:
@@ -141,21 +148,24 @@ def load_train_videos(rows, classes, csv_path: str, a, report: Report) -> list:
             report.skip(csv_path, f'{where}: video {video!r} has label {label!r}, '
                         f'not in classes.txt {classes}')
             continue
-        n, info = scan_frames(os.path.join(a.frames_root, 'train', video))
+        n, info = scan_frames(os.path.join(frames_root, 'train', video))
         if n is None:
-            report.skip(csv_path, f'{where}: video {video!r}: '
-                        f'{_folder_problem(video, "train", info, a)}')
+            problem = _folder_problem(video, 'train', info, frames_root=frames_root,
+                                      data_root=data_root)
+            report.skip(csv_path, f'{where}: video {video!r}: {problem}')
             continue
-        if n < a.min_frames:
+        if n < min_frames:
             report.skip(csv_path, f'{where}: video {video!r} has {n} frames, fewer than '
-                        f'--min-frames {a.min_frames}')
+                        f'--min-frames {min_frames}')
             continue
         videos.append(dict(video=video, label=index[label], frames=n, size=info))
     return videos
 
 
-def load_test_videos(rows, csv_path: str, a, report: Report) -> list:
-    """Test videos with usable rawframes, in sample_submission order."""
+def load_test_videos(rows, csv_path: str, report: Report, *, frames_root: str,
+                     data_root: str, min_frames: int = 8) -> list:
+    """Test videos with usable rawframes (``<frames_root>/test/<video>``), in
+    sample_submission order; one shorter than ``min_frames`` is kept, with a note."""
     seen, videos = set(), []
     for line, r in rows:
         where = f'{csv_path} line {line}'
@@ -165,13 +175,14 @@ def load_test_videos(rows, csv_path: str, a, report: Report) -> list:
                         f'video id {video!r}')
             continue
         seen.add(video)
-        n, info = scan_frames(os.path.join(a.frames_root, 'test', video))
+        n, info = scan_frames(os.path.join(frames_root, 'test', video))
         if n is None:
-            report.skip(csv_path, f'{where}: test video {video!r}: '
-                        f'{_folder_problem(video, "test", info, a)}')
+            problem = _folder_problem(video, 'test', info, frames_root=frames_root,
+                                      data_root=data_root)
+            report.skip(csv_path, f'{where}: test video {video!r}: {problem}')
             continue
-        if n < a.min_frames:
+        if n < min_frames:
             report.note(f'{where}: test video {video!r} has only {n} frames (< --min-frames '
-                        f'{a.min_frames}); kept so that it gets a prediction')
+                        f'{min_frames}); kept so that it gets a prediction')
         videos.append(dict(video=video, label=0, frames=n, size=info))
     return videos

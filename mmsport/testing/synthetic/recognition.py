@@ -22,13 +22,12 @@ those frames of ``stand_with_ball`` train videos, where the object is visible.
 
 Deterministic for a ``--seed``; each video goes to a temp name then is renamed;
 ``train.csv`` is written last, and the set is skipped when it exists (``--force``
-regenerates everything).
+regenerates everything). The command line is
+:mod:`mmsport.cli.make_synthetic_recognition`; in Python, :func:`generate`.
 """
-import argparse
 import math
 import os
 import shutil
-import sys
 
 import cv2
 import numpy as np
@@ -189,21 +188,22 @@ def clip_box(box, width, height, min_visible=0.5):
     return round(cx0, 1), round(cy0, 1), round(cx1 - cx0, 1), round(cy1 - cy0, 1)
 
 
-def render_video(path, label, rngs, a):
-    """Encode one video (H.264 via a temp file); returns boxes ``[(frame, cat, x, y, w, h)]``."""
+def render_video(path, label, rngs, frames, width, height):
+    """Encode one video of ``frames`` frames of ``width`` x ``height`` (H.264 via a temp
+    file); returns boxes ``[(frame, cat, x, y, w, h)]``."""
     import imageio_ffmpeg
     motion_rng, bg_rng, ball_rng = rngs
-    m = sample_motion(motion_rng, label, a.frames, a.width, a.height)
-    bg = draw_background(bg_rng, a.width, a.height)
+    m = sample_motion(motion_rng, label, frames, width, height)
+    bg = draw_background(bg_rng, width, height)
     ball = ball_spec(ball_rng, m) if label == 'stand_with_ball' else None
     tmp = path + '.tmp'
     writer = imageio_ffmpeg.write_frames(
-        tmp, (a.width, a.height), pix_fmt_in='bgr24', fps=FPS, codec='libx264', quality=None,
+        tmp, (width, height), pix_fmt_in='bgr24', fps=FPS, codec='libx264', quality=None,
         macro_block_size=2, ffmpeg_log_level='error',
         output_params=['-preset', 'ultrafast', '-crf', '20', '-f', 'mp4'])
     writer.send(None)
     boxes = []
-    for t in range(a.frames):
+    for t in range(frames):
         img = bg.copy()
         p = pose(m, t)
         objs = [('person', draw_figure(img, m, p))]
@@ -211,7 +211,7 @@ def render_video(path, label, rngs, a):
             objs.append(('ball', draw_ball(img, p, ball, m['h'])))
         if t % BOX_EVERY == 0:
             for cat, box in objs:
-                b = clip_box(box, a.width, a.height)
+                b = clip_box(box, width, height)
                 if b is not None:
                     boxes.append((t + 1, cat) + b)
         writer.send(np.ascontiguousarray(img).tobytes())
@@ -228,57 +228,51 @@ def write_csv(path, header, rows):
             f.write(','.join(str(v) for v in r) + '\n')
 
 
-def parse_args(argv=None):
-    """Command-line arguments."""
-    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--out', default='data/recognition')
-    p.add_argument('--train', type=int, default=80, help='number of train videos')
-    p.add_argument('--test', type=int, default=30, help='number of test videos')
-    p.add_argument('--frames', type=int, default=32, help='frames per video (25 fps)')
-    p.add_argument('--width', type=int, default=160)
-    p.add_argument('--height', type=int, default=120)
-    p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--force', action='store_true', help='regenerate an existing set')
-    a = p.parse_args(argv)
-    if a.width % 2 or a.height % 2 or a.width < 32 or a.height < 32:
-        p.error(f'--width/--height must be even and >= 32, got {a.width}x{a.height}')
-    if a.train < 1 or a.test < 0 or a.frames < 1:
-        p.error('need --train >= 1, --test >= 0 and --frames >= 1')
-    return a
+def generate(out: str = 'data/recognition', *, train: int = 80, test: int = 30,
+             frames: int = 32, width: int = 160, height: int = 120, seed: int = 0,
+             force: bool = False) -> int:
+    """Generate the set under ``out`` (module docstring); returns 0.
 
+    Args:
+        train, test: numbers of train (>= 1) and test (>= 0) videos.
+        frames: frames per video (25 fps).
+        width, height: frame size, even and >= 32.
+        seed: the set is deterministic for a seed.
+        force: regenerate an existing set (else it is skipped).
 
-def main(argv=None):
-    """Generate the set; returns 0."""
-    a = parse_args(argv)
-    if os.path.exists(os.path.join(a.out, 'train.csv')) and not a.force:
-        print(f'{a.out}/train.csv exists: synthetic recognition data already there, skipped '
+    Raises:
+        ValueError: a size that is odd or below 32, or a count out of range.
+    """
+    if width % 2 or height % 2 or width < 32 or height < 32:
+        raise ValueError(f'width/height must be even and >= 32, got {width}x{height}')
+    if train < 1 or test < 0 or frames < 1:
+        raise ValueError('need train >= 1, test >= 0 and frames >= 1')
+    if os.path.exists(os.path.join(out, 'train.csv')) and not force:
+        print(f'{out}/train.csv exists: synthetic recognition data already there, skipped '
               '(--force to regenerate)')
         return 0
-    if a.force:
-        shutil.rmtree(os.path.join(a.out, 'videos'), ignore_errors=True)
-    splits = make_split(np.random.default_rng([a.seed, SALT]), a.train, a.test)
+    if force:
+        shutil.rmtree(os.path.join(out, 'videos'), ignore_errors=True)
+    splits = make_split(np.random.default_rng([seed, SALT]), train, test)
     boxes = []
     for code, split in enumerate(('train', 'test')):
-        os.makedirs(os.path.join(a.out, 'videos', split), exist_ok=True)
+        os.makedirs(os.path.join(out, 'videos', split), exist_ok=True)
         for i, (vid, label) in enumerate(splits[split]):
-            rngs = [np.random.default_rng([a.seed, SALT, code, i, s]) for s in range(3)]
-            path = os.path.join(a.out, 'videos', split, f'{vid}.mp4')
-            vboxes = render_video(path, label, rngs, a)
+            rngs = [np.random.default_rng([seed, SALT, code, i, s]) for s in range(3)]
+            path = os.path.join(out, 'videos', split, f'{vid}.mp4')
+            vboxes = render_video(path, label, rngs, frames, width, height)
             if split == 'train':
                 boxes += [(vid,) + b for b in vboxes]
-    with atomic_open(os.path.join(a.out, 'classes.txt')) as f:
+    with atomic_open(os.path.join(out, 'classes.txt')) as f:
         f.write('\n'.join(CLASSES) + '\n')
-    write_csv(os.path.join(a.out, 'boxes.csv'), ['video', 'frame', 'category', 'x', 'y', 'w',
-                                                  'h'], boxes)
-    write_csv(os.path.join(a.out, 'sample_submission.csv'), ['video', 'label'],
+    write_csv(os.path.join(out, 'boxes.csv'), ['video', 'frame', 'category', 'x', 'y', 'w',
+                                                'h'], boxes)
+    write_csv(os.path.join(out, 'sample_submission.csv'), ['video', 'label'],
               [(v, CLASSES[0]) for v, _ in splits['test']])
-    write_csv(os.path.join(a.out, 'test_labels.csv'), ['video', 'label'], splits['test'])
-    write_csv(os.path.join(a.out, 'train.csv'), ['video', 'label'], splits['train'])
-    counts = dict(zip(CLASSES, class_counts(a.train).tolist()))
-    print(f'synthetic action recognition data ({a.train} train, {a.test} test videos, '
-          f'train classes {counts}, {len(boxes)} boxes) ready under {a.out}')
+    write_csv(os.path.join(out, 'test_labels.csv'), ['video', 'label'], splits['test'])
+    write_csv(os.path.join(out, 'train.csv'), ['video', 'label'], splits['train'])
+    counts = dict(zip(CLASSES, class_counts(train).tolist()))
+    print(f'synthetic action recognition data ({train} train, {test} test videos, '
+          f'train classes {counts}, {len(boxes)} boxes) ready under {out}')
     return 0
 
-
-if __name__ == '__main__':
-    sys.exit(main())

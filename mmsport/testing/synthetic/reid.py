@@ -15,8 +15,8 @@ pixels a frame (test tracklets link by frame proximity + IoU); every frame gets 
 brightness, size jitter, blur and noise. Train quarters are Q1-000, Q2-000, Q3-000, Q1-001..,
 test quarters Q4-000..; session ``s % 3 == 1`` also has a top view (~25% of rows).
 Deterministic for ``--seed``; ``train_meta.csv`` is written last and marks a complete set.
+The command line is :mod:`mmsport.cli.make_synthetic_reid`; in Python, :func:`generate`.
 """
-import argparse
 import hashlib
 import math
 import os
@@ -182,47 +182,42 @@ def assign_players(rng, ids, n_slots, k, first=()):
     return out
 
 
-def parse_args(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--out', default='data/reid')
-    p.add_argument('--identities', type=int, default=14)
-    p.add_argument('--unseen', type=int, default=3, help='identities only in test')
-    p.add_argument('--quarters-train', type=int, default=3)
-    p.add_argument('--quarters-test', type=int, default=1)
-    p.add_argument('--sessions', type=int, default=3, help='sessions per quarter')
-    p.add_argument('--frames', type=int, default=6, help='frames per session')
-    p.add_argument('--players', type=int, default=5, help='players per frame')
-    p.add_argument('--width', type=int, default=320)
-    p.add_argument('--height', type=int, default=192)
-    p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--force', action='store_true', help='regenerate an existing set')
-    args = p.parse_args(argv)
-    if not 0 <= args.unseen < args.identities:
-        p.error('--unseen must be in [0, --identities)')
-    return args
+def generate(out: str = 'data/reid', *, identities: int = 14, unseen: int = 3,
+             quarters_train: int = 3, quarters_test: int = 1, sessions: int = 3,
+             frames: int = 6, players: int = 5, width: int = 320, height: int = 192,
+             seed: int = 0, force: bool = False) -> int:
+    """Generate the set under ``out`` (module docstring); returns 0, or 1 when a train
+    identity gets fewer than 6 samples.
 
-
-def main(argv=None):
-    args = parse_args(argv)
-    out, W, H = args.out, args.width, args.height
-    if os.path.exists(os.path.join(out, 'train_meta.csv')) and not args.force:
+    Args:
+        identities: players in all; ``unseen`` (in [0, identities)) of them only in test.
+        quarters_train, quarters_test: quarters of each split.
+        sessions: sessions per quarter; ``frames`` frames per session, ``players`` a frame.
+        width, height: frame size.
+        seed: the set is deterministic for a seed.
+        force: regenerate an existing set (else it is skipped).
+    """
+    if not 0 <= unseen < identities:
+        raise ValueError(f'unseen must be in [0, identities), got {unseen} of {identities}')
+    W, H = width, height
+    if os.path.exists(os.path.join(out, 'train_meta.csv')) and not force:
         print(f'{out}/train_meta.csv exists, skipping (use --force to regenerate)')
         return 0
-    rng = np.random.default_rng(args.seed)
-    looks = make_identities(rng, args.identities)
-    unseen = sorted(int(i) for i in rng.choice(args.identities, args.unseen, replace=False))
-    seen = [i for i in range(args.identities) if i not in unseen]
+    rng = np.random.default_rng(seed)
+    looks = make_identities(rng, identities)
+    unseen_ids = sorted(int(i) for i in rng.choice(identities, unseen, replace=False))
+    seen = [i for i in range(identities) if i not in unseen_ids]
     label = {ident: lab for lab, ident in enumerate(seen)}  # train label_id 0..len(seen)-1
-    S, k = args.sessions, args.players
-    quarters = [f'Q{q % 3 + 1}-{q // 3:03d}' for q in range(args.quarters_train)]
+    S, k = sessions, players
+    quarters = [f'Q{q % 3 + 1}-{q // 3:03d}' for q in range(quarters_train)]
     angles = [['side'] + (['top'] if s % 3 == 1 else []) for s in range(S)]
     train_rows = []
     for qi, (q, sess) in enumerate(zip(quarters, np.reshape(
             assign_players(rng, seen, len(quarters) * S, k), (len(quarters), S, -1)))):
         for s in range(S):
             for angle in angles[s]:
-                srng = np.random.default_rng([args.seed, 1, qi, s, len(angle)])
-                for f, img, boxes in render_session(srng, looks, sess[s], angle, args.frames,
+                srng = np.random.default_rng([seed, 1, qi, s, len(angle)])
+                for f, img, boxes in render_session(srng, looks, sess[s], angle, frames,
                                                     W, H):
                     name = f'{q}__{angle}__{s:02d}__{f:02d}.jpg'
                     os.makedirs(os.path.join(out, 'images'), exist_ok=True)
@@ -239,17 +234,18 @@ def main(argv=None):
               f'--sessions, --frames, --players or --quarters-train', file=sys.stderr)
         return 1
     test_rows, test_labels = [], []
-    tq = [f'Q4-{q:03d}' for q in range(args.quarters_test)]
-    tsess = np.reshape(assign_players(rng, seen + unseen, len(tq) * S, k, first=unseen),
+    tq = [f'Q4-{q:03d}' for q in range(quarters_test)]
+    tsess = np.reshape(assign_players(rng, seen + unseen_ids, len(tq) * S, k,
+                                      first=unseen_ids),
                        (len(tq), S, -1))
     for qi, q in enumerate(tq):
         for s in range(S):
             for angle in angles[s]:
-                srng = np.random.default_rng([args.seed, 2, qi, s, len(angle)])
+                srng = np.random.default_rng([seed, 2, qi, s, len(angle)])
                 folder = f'crops/{q}/sess_{s + 1:04d}/{angle}'
                 os.makedirs(os.path.join(out, folder), exist_ok=True)
                 for f, img, boxes in render_session(srng, looks, tsess[qi, s], angle,
-                                                    args.frames, W, H):
+                                                    frames, W, H):
                     for ident, *box in boxes:
                         jb = jitter_box(srng, box, W, H)
                         if jb is None:
@@ -269,6 +265,3 @@ def main(argv=None):
           f'({sum(lab == (-1,) for lab in test_labels)} of them unseen identities)')
     return 0
 
-
-if __name__ == '__main__':
-    sys.exit(main())

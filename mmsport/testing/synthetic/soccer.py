@@ -23,8 +23,8 @@ dropping ball labels there.
 
 Deterministic for a ``--seed`` (one RNG per (seed, game, half)); videos and labels go to a
 temp name then are renamed (labels last); a game whose Labels-ball.json exists is skipped.
+The command line is :mod:`mmsport.cli.make_synthetic_soccer`; in Python, :func:`generate`.
 """
-import argparse
 import datetime
 import json
 import os
@@ -262,70 +262,82 @@ def write_json(path, obj):
     os.replace(tmp, path)
 
 
-def make_game(out, game, a, done, total):
-    """Render one game (skipped when its Labels-ball.json exists); returns its rel path."""
-    rel, kits, grass = game_meta(a.seed, game)
+def make_game(out, game, done, total, *, seed=0, seconds_per_half=60.0, fps=25.0,
+              width=320, height=184, classes='2023', one_video=False, v2_events=0,
+              verify=True):
+    """Render one game (skipped when its Labels-ball.json exists); returns its rel path.
+
+    ``done`` / ``total``: its place in the progress lines; the other arguments are those
+    of :func:`generate`.
+    """
+    v2_per_video = v2_events * (2 if one_video else 1)
+    rel, kits, grass = game_meta(seed, game)
     gdir = os.path.join(out, rel)
     labels_path, v2_path = (os.path.join(gdir, f) for f in ('Labels-ball.json', 'Labels-v2.json'))
     if os.path.exists(labels_path):
-        stale = ' without Labels-v2.json (delete it to regenerate)' if a.v2_events and \
+        stale = ' without Labels-v2.json (delete it to regenerate)' if v2_events and \
             not os.path.exists(v2_path) else ''
         print(f'[{done}/{total}] {rel}: exists{stale}, skipped', flush=True)
         return rel
     os.makedirs(gdir, exist_ok=True)
-    n = int(round(a.seconds_per_half * a.fps))
-    halves = [(1, 2 * n, '720p.mp4')] if a.one_video else \
+    n = int(round(seconds_per_half * fps))
+    halves = [(1, 2 * n, '720p.mp4')] if one_video else \
         [(1, n, '1_720p.mkv'), (2, n, '2_720p.mkv')]
     anns, v2_anns = [], []
     for half, frames, name in halves:
-        sim = ground_truth(a.seed, game, half, frames, a.fps, a.classes, a.v2_per_video)
+        sim = ground_truth(seed, game, half, frames, fps, classes, v2_per_video)
         path = os.path.join(gdir, name)
         if not os.path.exists(path):
-            render.render_half(sim, path, a.width, a.height, kits, grass, a.fps)
-        if a.verify:
+            render.render_half(sim, path, width, height, kits, grass, fps)
+        if verify:
             render.verify_video(path, frames)
-        anns += [annotation(half, t, lab, sim.side(team), a.fps) for t, lab, team in sim.events]
-        v2_anns += [annotation(half, e.key, e.kind, ('home', 'away')[e.team], a.fps)
+        anns += [annotation(half, t, lab, sim.side(team), fps) for t, lab, team in sim.events]
+        v2_anns += [annotation(half, e.key, e.kind, ('home', 'away')[e.team], fps)
                     for e in (sim.scene.events if sim.scene else [])]
         more = f', {len(sim.scene.events)} v2 events' if sim.scene else ''
         print(f'[{done}/{total}] {rel}: {name} {frames} frames, {len(sim.events)} events{more}',
               flush=True)
-    if a.v2_events:
+    if v2_events:
         write_json(v2_path, {**v2.labels_header(rel), 'annotations': v2_anns})
     write_json(labels_path, {'UrlLocal': rel, 'annotations': anns})
     return rel
 
 
-def parse_args(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--out', default='data/soccer')
-    p.add_argument('--games', type=int, default=4)
-    p.add_argument('--seconds-per-half', type=float, default=60.0)
-    p.add_argument('--width', type=int, default=320)
-    p.add_argument('--height', type=int, default=184)
-    p.add_argument('--fps', type=float, default=25.0)
-    p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--classes', choices=['2023', '2024'], default='2023')
-    p.add_argument('--one-video', action='store_true',
-                   help='2025 form: one 720p.mp4 per game, labels in half 1')
-    p.add_argument('--no-verify', dest='verify', action='store_false',
-                   help='skip re-opening each video with decord/cv2')
-    p.add_argument('--v2-events', type=int, default=0, metavar='N',
-                   help='SoccerNet-v2 events per half (2N in a --one-video video) written to '
-                        'Labels-v2.json; 0 (default) writes none')
-    a = p.parse_args(argv)
-    if a.width % 2 or a.height % 2 or a.width < 32 or a.height < 32:
-        p.error(f'--width/--height must be even and >= 32, got {a.width}x{a.height}')
-    a.v2_per_video = a.v2_events * (2 if a.one_video else 1)
-    need = v2.min_half_seconds(a.v2_per_video, a.fps) / (2 if a.one_video else 1)
-    if a.v2_events < 0 or a.v2_events and a.seconds_per_half < need:
-        p.error(f'--v2-events {a.v2_events} needs --seconds-per-half >= {need:.1f}')
-    return a
+def generate(out: str = 'data/soccer', *, games: int = 4, seconds_per_half: float = 60.0,
+             width: int = 320, height: int = 184, fps: float = 25.0, seed: int = 0,
+             classes: str = '2023', one_video: bool = False, verify: bool = True,
+             v2_events: int = 0) -> int:
+    """Generate ``games`` games under ``out`` (module docstring); returns 0.
 
+    Args:
+        seconds_per_half: length of a half (a ``one_video`` game is two halves long).
+        width, height: frame size, even and >= 32.
+        fps: frame rate.
+        seed: the set is deterministic for a seed.
+        classes: '2023' (PASS, DRIVE) or '2024' (more classes).
+        one_video: the 2025 form, one ``720p.mp4`` per game with labels in half 1.
+        verify: re-open each video with decord/cv2.
+        v2_events: SoccerNet-v2 events per half (``Labels-v2.json``); halves must be long
+            enough (:func:`min_seconds_per_half`).
 
-def main(argv=None):
-    a = parse_args(argv)
-    games = [make_game(a.out, g, a, g + 1, a.games) for g in range(a.games)]
-    print(f'synthetic SoccerNet ball-action data ({len(games)} games, classes {a.classes}) '
-          f'ready under {a.out}')
+    Raises:
+        ValueError: a size that is odd or below 32, or halves too short for ``v2_events``.
+    """
+    if width % 2 or height % 2 or width < 32 or height < 32:
+        raise ValueError(f'width/height must be even and >= 32, got {width}x{height}')
+    need = min_seconds_per_half(v2_events, fps, one_video)
+    if v2_events < 0 or v2_events and seconds_per_half < need:
+        raise ValueError(f'{v2_events} v2 events need seconds_per_half >= {need:.1f}')
+    done = [make_game(out, g, g + 1, games, seed=seed, seconds_per_half=seconds_per_half,
+                      fps=fps, width=width, height=height, classes=classes,
+                      one_video=one_video, v2_events=v2_events, verify=verify)
+            for g in range(games)]
+    print(f'synthetic SoccerNet ball-action data ({len(done)} games, classes {classes}) '
+          f'ready under {out}')
     return 0
+
+
+def min_seconds_per_half(v2_events: int, fps: float = 25.0, one_video: bool = False) -> float:
+    """The shortest ``seconds_per_half`` that holds ``v2_events`` staged v2 events a half."""
+    v2_per_video = v2_events * (2 if one_video else 1)
+    return v2.min_half_seconds(v2_per_video, fps) / (2 if one_video else 1)

@@ -16,12 +16,11 @@ ballistic arcs (g = 9.81 m/s^2) between the two players, bounces (restitution
 
 Deterministic for a given ``--seed``: every clip draws from its own RNG seeded
 by (seed, split, game, clip). Frames are written atomically (temp + rename)
-and a finished clip (its labels.csv exists) is skipped on a re-run.
+and a finished clip (its labels.csv exists) is skipped on a re-run. The command line is
+:mod:`mmsport.cli.make_synthetic_tennis`; in Python, :func:`generate`.
 """
-import argparse
 import csv
 import os
-import sys
 import zlib
 
 import cv2
@@ -299,27 +298,12 @@ def make_split(out, split, n_games, clips_per_game, n_frames, width, height, fps
                   flush=True)
 
 
-def parse_args(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--out', default='data/tennis')
-    p.add_argument('--train-games', type=int, default=6)
-    p.add_argument('--test-games', type=int, default=2)
-    p.add_argument('--clips-per-game', type=int, default=3)
-    p.add_argument('--frames-per-clip', type=int, default=120)
-    p.add_argument('--width', type=int, default=1280)
-    p.add_argument('--height', type=int, default=720)
-    p.add_argument('--fps', type=float, default=25.0)
-    p.add_argument('--seed', type=int, default=0)
-    return p.parse_args(argv)
-
-
-def main(argv=None):
-    a = parse_args(argv)
-    for split, n_games in (('train', a.train_games), ('test', a.test_games)):
-        make_split(a.out, split, n_games, a.clips_per_game, a.frames_per_clip, a.width,
-                   a.height, a.fps, a.seed)
-    print(f'synthetic tennis data ready under {a.out}')
-
-
-if __name__ == '__main__':
-    sys.exit(main())
+def generate(out: str = 'data/tennis', *, train_games: int = 6, test_games: int = 2,
+             clips_per_game: int = 3, frames_per_clip: int = 120, width: int = 1280,
+             height: int = 720, fps: float = 25.0, seed: int = 0) -> int:
+    """Generate the set under ``out`` (module docstring); returns 0."""
+    for split, n_games in (('train', train_games), ('test', test_games)):
+        make_split(out, split, n_games, clips_per_game, frames_per_clip, width, height, fps,
+                   seed)
+    print(f'synthetic tennis data ready under {out}')
+    return 0

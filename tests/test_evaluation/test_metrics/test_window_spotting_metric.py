@@ -8,7 +8,7 @@ import torch
 from mmaction.structures import ActionDataSample
 from mmengine.evaluator import Evaluator
 
-from mmsport.apis.postprocess import respot
+from mmsport.cli import transformer_spotting_respot as respot
 from mmsport.fileio.soccernet import frame_to_position_ms, game_time
 from mmsport.evaluation.functional.spotting import V2_CLASSES
 from mmsport.registry import METRICS

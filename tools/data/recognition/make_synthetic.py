@@ -2,11 +2,12 @@
 
     python tools/data/recognition/make_synthetic.py --out data/recognition
 
-See :mod:`mmsport.testing.synthetic.recognition` for the layout and options.
+See :mod:`mmsport.cli.make_synthetic_recognition` (the work:
+:mod:`mmsport.testing.synthetic.recognition`) for the layout and options.
 """
 import sys
 
-from mmsport.testing.synthetic.recognition import main
+from mmsport.cli.make_synthetic_recognition import main
 
 if __name__ == '__main__':
     sys.exit(main())

@@ -4,12 +4,13 @@
         [--seed 0] [--out-dir <root>/lists] [--frames-root <root>/rawframes] [--det-every 4]
         [--min-frames 8]
 
-See :mod:`mmsport.datasets.preparation.recognition_preprocess` for the inputs, outputs
-and exit codes.
+See :mod:`mmsport.cli.recognition_preprocess` (the work:
+:mod:`mmsport.datasets.preparation.recognition_preprocess`) for the inputs, outputs and
+exit codes.
 """
 import sys
 
-from mmsport.datasets.preparation.recognition_preprocess import main
+from mmsport.cli.recognition_preprocess import main
 
 if __name__ == '__main__':
     sys.exit(main())

@@ -2,11 +2,12 @@
 
     python tools/data/reid/make_synthetic.py --out data/reid
 
-See :mod:`mmsport.testing.synthetic.reid` for the layout and options.
+See :mod:`mmsport.cli.make_synthetic_reid` (the work:
+:mod:`mmsport.testing.synthetic.reid`) for the layout and options.
 """
 import sys
 
-from mmsport.testing.synthetic.reid import main
+from mmsport.cli.make_synthetic_reid import main
 
 if __name__ == '__main__':
     sys.exit(main())

@@ -2,11 +2,12 @@
 
     python tools/data/reid/prepare_data.py --data-root data/reid
 
-See :mod:`mmsport.datasets.preparation.reid_prepare` for the outputs and options.
+See :mod:`mmsport.cli.reid_prepare_data` (the work:
+:mod:`mmsport.datasets.preparation.reid_prepare`) for the outputs and options.
 """
 import sys
 
-from mmsport.datasets.preparation.reid_prepare import main
+from mmsport.cli.reid_prepare_data import main
 
 if __name__ == '__main__':
     sys.exit(main())

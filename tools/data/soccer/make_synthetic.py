@@ -4,11 +4,12 @@
         [--seconds-per-half 60] [--width 320 --height 184] [--fps 25] [--seed 0]
         [--classes 2023|2024] [--one-video] [--no-verify] [--v2-events N]
 
-See :mod:`mmsport.testing.synthetic.soccer` for what is generated.
+See :mod:`mmsport.cli.make_synthetic_soccer` (the work:
+:mod:`mmsport.testing.synthetic.soccer`) for what is generated.
 """
 import sys
 
-from mmsport.testing.synthetic.soccer import main
+from mmsport.cli.make_synthetic_soccer import main
 
 if __name__ == '__main__':
     sys.exit(main())

@@ -2,11 +2,12 @@
 
     python tools/data/tennis/make_synthetic.py --out data/tennis
 
-See :mod:`mmsport.testing.synthetic.tennis` for the layout and options.
+See :mod:`mmsport.cli.make_synthetic_tennis` (the work:
+:mod:`mmsport.testing.synthetic.tennis`) for the layout and options.
 """
 import sys
 
-from mmsport.testing.synthetic.tennis import main
+from mmsport.cli.make_synthetic_tennis import main
 
 if __name__ == '__main__':
     sys.exit(main())

@@ -25,7 +25,7 @@ from mmsport.evaluation.spotting_files import SpottingEvalError, default_classes
 from mmsport.fileio.soccernet import SoccerNetDataError, SoccerNetDataWarning
 
 
-def main(argv=None):
+def main(argv=None) -> int:
     p = argparse.ArgumentParser(description='SoccerNet-compatible spotting evaluation')
     p.add_argument('labels_root')
     p.add_argument('pred_root')

@@ -19,7 +19,7 @@ from mmsport.evaluation.ball_tracking_files import evaluate_tracking_files
 from mmsport.fileio.errors import BallDataError
 
 
-def main(argv=None):
+def main(argv=None) -> int:
     p = argparse.ArgumentParser(description='Evaluate ball-tracking CSVs')
     p.add_argument('labels_root')
     p.add_argument('pred_root')

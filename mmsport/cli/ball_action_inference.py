@@ -72,25 +72,26 @@ def run_sharded(argv, nproc, logger):
     if '--nproc' in argv:
         i = argv.index('--nproc')
         del argv[i:i + 2]
-    codes = run_child_processes([[sys.executable, '-m', 'mmsport.apis.spotting_inference', *argv,
+    codes = run_child_processes([[sys.executable, '-m', 'mmsport.cli.ball_action_inference', *argv,
                                   '--shard', str(k), str(nproc)] for k in range(nproc)],
                                 env=shard_env(nproc))
     logger.info(f'{nproc} processes finished with exit codes {codes}')
     return max(codes)
 
 
-def build_inferencer(args):
-    """The :class:`WindowSpottingInferencer` of the command line's model and options."""
+def build_inferencer(config, checkpoint, *, device='cpu', folds=(), flip_tta=False,
+                     batch_size=None, stride=None, input_size=None, sigma=None, height=None,
+                     distance=None, show_progress=False):
+    """The :class:`WindowSpottingInferencer` of a model and the command line's options
+    (``sigma``, ``height``, ``distance``: None keeps the config's post-processing)."""
     from mmsport.apis.inferencers import WindowSpottingInferencer
-    post = {k: getattr(args, k) for k in ('sigma', 'height', 'distance')
-            if getattr(args, k) is not None}
-    return WindowSpottingInferencer(args.config, args.checkpoint, args.device, args.folds,
-                                    args.flip_tta, args.batch_size, args.stride,
-                                    args.input_size, post,
-                                    show_progress=os.path.isdir(args.input))
+    post = {k: v for k, v in (('sigma', sigma), ('height', height), ('distance', distance))
+            if v is not None}
+    return WindowSpottingInferencer(config, checkpoint, device, folds, flip_tta, batch_size,
+                                    stride, input_size, post, show_progress=show_progress)
 
 
-def report(results, args, logger) -> int:
+def report(results, logger, *, out_dir, is_root) -> int:
     """Log one line per item and a summary that counts what was written; exit status."""
     failures, written = [], 0
     for res in results:
@@ -107,15 +108,15 @@ def report(results, args, logger) -> int:
     skipped = sum(r['skipped'] for r in results)
     logger.info(f'done: {written} ok, {len(failures)} failed' +
                 (f', {skipped} kept (--skip-existing)' if skipped else '') +
-                (f'; raw scores in {args.out_dir} (next: tools/ball_action/'
-                 f'submission.py {args.out_dir} --out-dir SUBMISSION)'
-                 if os.path.isdir(args.input) else ''))
+                (f'; raw scores in {out_dir} (next: tools/ball_action/'
+                 f'submission.py {out_dir} --out-dir SUBMISSION)'
+                 if is_root else ''))
     for what, err in failures:
         logger.error(f'  {what}: {err}')
     return 1 if failures else 0
 
 
-def main(argv=None):
+def main(argv=None) -> int:
     args = parse_args(argv)
     if args.shard:  # a shard process stops with its parent (run_child_processes)
         from mmsport.utils.interrupt import arm_child
@@ -129,7 +130,11 @@ def main(argv=None):
         return 1
     if args.nproc > 1 and os.path.isdir(args.input) and not args.shard:
         return run_sharded(argv, args.nproc, logger)
-    inferencer = build_inferencer(args)
+    inferencer = build_inferencer(
+        args.config, args.checkpoint, device=args.device, folds=args.folds,
+        flip_tta=args.flip_tta, batch_size=args.batch_size, stride=args.stride,
+        input_size=args.input_size, sigma=args.sigma, height=args.height,
+        distance=args.distance, show_progress=os.path.isdir(args.input))
     io = inferencer.io
     logger.info(f'{1 + len(args.folds)} model(s), window {io["num_frames"]} x step '
                 f'{io["frame_step"]}, input {io["input_size"]}, stride {io["stride"]}, '
@@ -143,7 +148,7 @@ def main(argv=None):
             return 0
         logger.error(f'{args.input}: no game videos found')
         return 1
-    return report(results, args, logger)
+    return report(results, logger, out_dir=args.out_dir, is_root=os.path.isdir(args.input))
 
 
 if __name__ == '__main__':  # the --nproc shards run this module with python -m

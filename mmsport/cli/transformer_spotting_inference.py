@@ -51,26 +51,25 @@ def parse_args(argv=None):
 def run_sharded(argv, nproc, logger):
     """Score the games in ``nproc`` processes (this module with ``--shard k nproc``)."""
     from mmsport.utils.interrupt import run_child_processes
-    from .spotting_inference import shard_env
+    from .ball_action_inference import shard_env
     argv = list(sys.argv[1:] if argv is None else argv)
     i = argv.index('--nproc')
     del argv[i:i + 2]
     codes = run_child_processes([[sys.executable, '-m',
-                                  'mmsport.apis.transformer_spotting_inference', *argv,
+                                  'mmsport.cli.transformer_spotting_inference', *argv,
                                   '--shard', str(k), str(nproc)] for k in range(nproc)],
                                 env=shard_env(nproc))
     logger.info(f'{nproc} processes finished with exit codes {codes}')
     return max(codes)
 
 
-def evaluate_games(args, games, io, logger) -> dict:
-    """Tight and loose average-mAP of ``games`` (those with labels) from DIR's results."""
-    from .postprocess.respot import evaluate
+def evaluate_games(games, io, logger, *, labels_root, label_file, out_dir) -> dict:
+    """Tight and loose average-mAP of ``games`` (those with labels) from ``out_dir``'s results."""
+    from mmsport.apis.postprocess.respot import evaluate
     result = {}
     for metric in ('tight', 'loose'):
-        ns = argparse.Namespace(labels_root=args.input, label_file=args.label_file,
-                                out_dir=args.out_dir, metric=metric)
-        res = evaluate(ns, games, io['classes'], io['fps'])
+        res = evaluate(games, io['classes'], io['fps'], labels_root=labels_root,
+                       out_dir=out_dir, label_file=label_file, metric=metric)
         result[f'{metric}_avg_mAP'] = float(res['a_mAP'])
         result[f'{metric}_per_class'] = dict(zip(io['classes'],
                                                  map(float, res['a_mAP_per_class'])))
@@ -95,18 +94,19 @@ def run_root(inferencer, args, logger):
     if args.shard:
         return 1 if failed else 0
     if args.zip and done:
-        from .postprocess.spotting_submission import write_zip
+        from mmsport.apis.postprocess.spotting_submission import write_zip
         write_zip(args.zip, args.out_dir, done)
         logger.info(f'submission zip: {args.zip}')
     labelled = [g for g in done if os.path.isfile(os.path.join(args.input, g, args.label_file))]
     result = dict(games=len(done), failed=failed)
     if labelled:
-        result.update(evaluate_games(args, labelled, inferencer.io, logger))
+        result.update(evaluate_games(labelled, inferencer.io, logger, labels_root=args.input,
+                                     label_file=args.label_file, out_dir=args.out_dir))
     print(json.dumps(result))
     return 1 if failed else 0
 
 
-def main(argv=None):
+def main(argv=None) -> int:
     args = parse_args(argv)
     if args.shard:  # a shard process stops with its parent (run_child_processes)
         from mmsport.utils.interrupt import arm_child
