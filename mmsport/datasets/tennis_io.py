@@ -12,6 +12,7 @@ import numpy as np
 
 from mmsport.fileio.ball_tracking import list_ball_clips, list_frame_files, read_game_labels
 from mmsport.fileio.errors import BallDataError
+from mmsport.fileio import media
 from mmsport.fileio.media import read_image
 from mmsport.video.resize import resize_frame  # noqa: F401 (re-exported)
 
@@ -37,12 +38,7 @@ read_labels_csv = read_game_labels
 
 def read_image_size(path: str) -> Tuple[int, int]:
     """(width, height) of an image from its header, without decoding it."""
-    from PIL import Image, UnidentifiedImageError
-    try:
-        with Image.open(path) as im:
-            return im.size
-    except (OSError, UnidentifiedImageError) as e:
-        raise TennisDataError(f'{path}: not a readable image ({e})') from e
+    return media.read_image_size(path, TennisDataError)
 
 
 def reduced_decode_factor(full_size: Tuple[int, int], size: Tuple[int, int]) -> int:

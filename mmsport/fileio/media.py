@@ -9,7 +9,7 @@ the container's count with :func:`frame_count_problem`. Stdlib only at import
 (OpenCV and Pillow are imported when used).
 """
 import os
-from typing import Optional, Type
+from typing import Optional, Tuple, Type
 
 import numpy as np
 
@@ -73,6 +73,21 @@ def bytes_problem(data: bytes, tail: Optional[bytes] = None) -> Optional[str]:
         return f'truncated {kind} (no end marker)'
     reason = _pil_problem(data)  # trailing bytes after the marker are allowed
     return None if reason is None else f'truncated or corrupt {kind} ({reason})'
+
+
+def read_image_size(path: str, error: Type[Exception] = MediaError) -> Tuple[int, int]:
+    """(width, height) of an image from its header, without decoding it.
+
+    Raises:
+        error: (a :class:`MediaError` unless the caller's format names its own) naming
+            the file, when it is not a readable image.
+    """
+    from PIL import Image, UnidentifiedImageError
+    try:
+        with Image.open(path) as im:
+            return im.size
+    except (OSError, UnidentifiedImageError) as e:
+        raise error(f'{path}: not a readable image ({e})') from e
 
 
 def image_problem(path: str) -> Optional[str]:

@@ -103,12 +103,8 @@ def parse_label_file(path: str, num_classes: int, width: int, height: int) -> Li
 
 def image_size(path: str) -> Tuple[int, int]:
     """(width, height) of an image from its header (the pixels are not decoded)."""
-    from PIL import Image, UnidentifiedImageError
-    try:
-        with Image.open(path) as img:
-            return img.size
-    except (UnidentifiedImageError, OSError) as e:
-        raise YOLOLabelError(f'{path}: not a readable image ({e})') from None
+    from .media import read_image_size
+    return read_image_size(path, YOLOLabelError)
 
 
 def find_images(images_dir: str, exts: Sequence[str] = IMAGE_EXTS) -> List[str]:
