@@ -13,7 +13,7 @@ stack, forward, decode the heatmap, post-process the track and write the CSV
 
 * ``shuttlecock`` in eager PyTorch (``cpu_speedup=False``: how it ran before);
 * ``shuttlecock`` as ``tools/inference.py`` runs it now (traced, frozen, channels-last);
-* every other ball tracker of the zoo (e.g. ``shuttlecock-realtime``), the same way;
+* every other ball tracker of the zoo (e.g. ``shuttlecock-fast``), the same way;
 * a U-Net of TrackNetV2/V3's size (channels 64-128-256-512, 7.7 M parameters, random
   weights: speed does not depend on them) at TrackNet's 512x288 input, the same way.
 

@@ -1,6 +1,7 @@
-# Real-time tracker: the shipped model's widths (8-16-32-64) behind a space-to-depth stem
-# (BallUNet space_to_depth=2): each 2x2 block of the 640x360 input folds into channels, the
-# U-Net runs at 320x180 and its four logit channels unfold back into a 640x360 heatmap.
+# Fast tracker (toward real time on a CPU): the shipped model's widths (8-16-32-64) behind a
+# space-to-depth stem (BallUNet space_to_depth=2): each 2x2 block of the 640x360 input folds
+# into channels, the U-Net runs at 320x180 and its four logit channels unfold back into a
+# 640x360 heatmap.
 # About a quarter of the compute of the 640x360 model for the same input and output
 # resolution. Same data and crops as the 640x360-crop chain, one 3000-iteration cycle.
 _base_ = './ballunet_s3_adam-1500it_shuttlecock-640x360_crop-320x180.py'

@@ -1,4 +1,4 @@
-# Second cycle of the real-time tracker (run ballunet-s2d2_s3_adam-3000it_..._crop-320x180.py
+# Second cycle of the fast tracker (run ballunet-s2d2_s3_adam-3000it_..._crop-320x180.py
 # first): 6000 more iterations from its weights with a fresh warm-up + cosine cycle at half
 # the peak learning rate (9000 in all), as the 640x360-crop chain's second cycle.
 _base_ = './ballunet-s2d2_s3_adam-3000it_shuttlecock-640x360_crop-320x180.py'

@@ -1,7 +1,7 @@
-# The shipped real-time ball tracker, "shuttlecock" in model-index.yml (weights in
+# The shipped fast ball tracker, "shuttlecock-fast" in model-index.yml (weights in
 # configs/ball_tracking/weights/, no training needed):
-#   python tools/inference.py shuttlecock match.mp4 --out-dir preds --vis
-# Trained by the real-time chain (ballunet-s2d2_s3_adam-3000it_shuttlecock-640x360_crop-320x180.py,
+#   python tools/inference.py shuttlecock-fast match.mp4 --out-dir preds --vis
+# Trained by the fast chain (ballunet-s2d2_s3_adam-3000it_shuttlecock-640x360_crop-320x180.py,
 # then ..._6000it_..._from-3000it.py; 9000 iterations on 27 broadcast rallies): the
 # 8-16-32-64 U-Net behind a space-to-depth stem, 640x360 in and out. What this file adds
 # is how the model is run, as the first shipped model's config does:
