@@ -65,11 +65,18 @@ def test_training_validates_with_coco_metric_per_class(trained):
 def test_inference_writes_detinferencer_keys_and_overlays(trained, tiny_yolo_boxes, tmp_path):
     cfg, ckpt, _ = trained
     images = sorted(glob.glob(os.path.join(tiny_yolo_boxes, 'valid', 'images', '*.jpg')))[:2]
+    import shutil
+
+    from mmsport.testing.bad_inputs import truncate
+    cut = str(tmp_path / 'cut.jpg')
+    shutil.copy(images[0], cut)
+    truncate(cut)
     out = str(tmp_path / 'boxes')
     r, log = _run('tools/inference.py', cfg, ckpt, *images, str(tmp_path / 'missing.jpg'),
-                  '--out-dir', out, '--vis')
-    assert r.returncode == 1, log  # the missing image fails, the others are written
+                  cut, '--out-dir', out, '--vis')
+    assert r.returncode == 1, log  # the missing and the cut image fail, the others are written
     assert 'missing.jpg: no such image file' in log
+    assert 'cut.jpg: truncated' in log and not os.path.exists(os.path.join(out, 'cut.json'))
     for img in images:
         stem = os.path.splitext(os.path.basename(img))[0]
         with open(os.path.join(out, stem + '.json')) as f:

@@ -5,8 +5,9 @@
     >>> res = det(['a.jpg', 'b.jpg'], out_dir='boxes', vis=True)  # boxes/a.json, boxes/vis/a.jpg
     >>> res['predictions'][0]['bboxes']      # [[x1, y1, x2, y2], ...] in the image's pixels
 
-Each image goes through the config's test pipeline and the model as mmdet's
-``inference_detector`` runs it; ``<out_dir>/<stem>.json`` holds mmdet ``DetInferencer``'s
+Each image is read once (checked: a truncated file is an error naming it, not a grey
+image), then goes through the config's test pipeline and the model as mmdet's
+``inference_detector`` runs it on an array, and the same array is drawn on; ``<out_dir>/<stem>.json`` holds mmdet ``DetInferencer``'s
 keys (``labels``, ``scores``, ``bboxes`` x1, y1, x2, y2 in pixels of the input image) and
 the class names, written atomically. ``vis=True`` also draws the boxes scoring at least
 ``score_thr`` into ``<out_dir>/vis/<stem>.jpg`` with mmdet's ``DetLocalVisualizer``.
@@ -55,6 +56,7 @@ class DetectionInferencer(FileInferencer):
         from mmdet.apis import inference_detector
         from mmengine.registry import init_default_scope
 
+        from mmsport.fileio.media import read_image
         from mmsport.utils.atomic import atomic_open
         image, out_dir, vis, score_thr = item
         t0 = time.time()
@@ -62,8 +64,9 @@ class DetectionInferencer(FileInferencer):
         try:
             if not osp.isfile(image):
                 raise FileNotFoundError(f'{image}: no such image file')
+            img = read_image(image)  # (H, W, 3) BGR, decoded once for the model and the overlay
             init_default_scope('mmdet')  # the test pipeline's transforms are mmdet's
-            sample = inference_detector(self.model, image)
+            sample = inference_detector(self.model, img)
             pred = sample.pred_instances
             res.update(labels=pred.labels.tolist(), scores=pred.scores.tolist(),
                        bboxes=pred.bboxes.tolist())
@@ -78,23 +81,22 @@ class DetectionInferencer(FileInferencer):
                     json.dump(out, f)
                 res['outputs'] = [path]
                 if vis:
-                    res['outputs'].append(self._draw(image, sample, out_dir, stem, score_thr))
+                    res['outputs'].append(self._draw(img, sample, out_dir, stem, score_thr))
         except Exception as e:  # noqa: BLE001  (reported; the other images go on)
             res['error'] = f'{type(e).__name__}: {e}'
         return [dict(res, seconds=time.time() - t0)]
 
-    def _draw(self, image: str, sample, out_dir: str, stem: str, score_thr: float) -> str:
-        """Boxes scoring >= ``score_thr`` drawn on the image -> ``out_dir/vis/<stem>.jpg``."""
+    def _draw(self, img, sample, out_dir: str, stem: str, score_thr: float) -> str:
+        """Boxes scoring >= ``score_thr`` drawn on ``img`` (H, W, 3) BGR ->
+        ``out_dir/vis/<stem>.jpg``."""
         import cv2
-        import mmcv
         from mmdet.visualization import DetLocalVisualizer
 
         from mmsport.utils.atomic import atomic_open
         if self._visualizer is None:
             self._visualizer = DetLocalVisualizer(name=f'mmsport_det_{id(self)}')
             self._visualizer.dataset_meta = self.model.dataset_meta
-        img = mmcv.imread(image, channel_order='rgb')
-        self._visualizer.add_datasample(stem, img, sample, draw_gt=False, show=False,
+        self._visualizer.add_datasample(stem, img[..., ::-1], sample, draw_gt=False, show=False,
                                         pred_score_thr=score_thr)
         path = osp.join(out_dir, 'vis', stem + '.jpg')
         ok, data = cv2.imencode('.jpg', self._visualizer.get_image()[..., ::-1])
