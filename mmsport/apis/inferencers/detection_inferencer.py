@@ -10,7 +10,8 @@ image), then goes through the config's test pipeline and the model as mmdet's
 ``inference_detector`` runs it on an array, and the same array is drawn on.
 ``<out_dir>/<stem>.json`` holds mmdet ``DetInferencer``'s keys (``labels``, ``scores``,
 ``bboxes`` x1, y1, x2, y2 in pixels of the input image) and the class names, written
-atomically. ``vis=True`` also draws the boxes scoring at least ``score_thr`` into ``<out_dir>/vis/<stem>.jpg`` with mmdet's ``DetLocalVisualizer``.
+atomically. ``vis=True`` also draws the boxes scoring at least ``score_thr`` into
+``<out_dir>/vis/<stem>.jpg`` with mmdet's ``DetLocalVisualizer``.
 """
 import json
 import os
