@@ -15,7 +15,7 @@ _base_ = ['../_base_/models/vivit_tiny_spotter.py', '../_base_/datasets/soccerne
 evaluator = dict(type='WindowSpottingMetric', data_root={{_base_.data_root}},
                  label_file='Labels-v2.json', classes={{_base_.classes}}, fps={{_base_.fps}},
                  tolerances=('tight', 'loose'), margin=24,
-                 nms=dict(type='soft', window=20, threshold=0.001))
+                 codec=dict(type='NMSSpottingCodec', mode='soft', window=20, threshold=0.001))
 val_evaluator = evaluator
 test_evaluator = evaluator
 

@@ -29,8 +29,10 @@ import torch
 import torch.nn as nn
 from mmengine.config import Config
 
+from mmsport.fileio.soccernet import BALL_CLASSES_2023
 from mmsport.fileio.raw_scores import (RAW_SCORES_SUFFIX, load_raw_scores,  # noqa: F401
                                        raw_scores_path, save_raw_scores)
+from mmsport.models.task_modules.spotting_codecs import build_spotting_codec, evaluator_codec
 from mmsport.models.task_modules.spotting_decode import centre_scores_to_curve
 
 from .inference import init_model  # noqa: F401  (re-exported for the tools)
@@ -44,8 +46,9 @@ def spotting_io_settings(cfg: Config) -> dict:
     optional top-level ``inference = dict(...)``. Keys: ``num_frames``
     (default ``model.num_frames``), ``frame_step`` (2), ``input_size``
     ((w, h) or None = native resolution), ``stride`` (1), ``batch_size`` (16),
-    ``classes`` (PASS, DRIVE), ``fps`` (25), ``postprocess`` (peak_spotting
-    kwargs, from ``test_evaluator.postprocess``).
+    ``classes`` (PASS, DRIVE), ``fps`` (25), ``codec`` (the built spotting
+    codec of ``test_evaluator``, :class:`PeakSpottingCodec` by default;
+    ``inference.codec`` overrides it).
     """
     ds = {}
     for name in ('test_dataloader', 'val_dataloader', 'train_dataloader'):
@@ -58,10 +61,10 @@ def spotting_io_settings(cfg: Config) -> dict:
     out = dict(num_frames=ds.get('num_frames', cfg.model.get('num_frames', 15)),
                frame_step=ds.get('frame_step', 2), input_size=ds.get('input_size'),
                stride=1, batch_size=16, classes=tuple(ds.get('classes', ev.get(
-                   'classes', ('PASS', 'DRIVE')))), fps=float(ev.get('fps', 25.0)),
-               postprocess=dict(ev.get('postprocess') or dict(sigma=3.0, height=0.2,
-                                                              distance=15)))
+                   'classes', BALL_CLASSES_2023))), fps=float(ev.get('fps', 25.0)),
+               codec=evaluator_codec(ev, 'PeakSpottingCodec'))
     out.update(cfg.get('inference', {}) or {})
+    out['codec'] = build_spotting_codec(out['codec'], 'PeakSpottingCodec')
     if out['input_size'] is not None:
         out['input_size'] = tuple(int(v) for v in out['input_size'])
     return out

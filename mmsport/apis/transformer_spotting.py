@@ -25,7 +25,8 @@ from mmengine.config import Config
 from mmsport.datasets.transforms.soccer_clip_transforms import (decode_rgb, half_timesteps,
                                                                 timestep_frames)
 from mmsport.datasets.transforms.soccer_window_transforms import open_video
-from mmsport.models.postprocess import merge_windows, soft_nms
+from mmsport.models.postprocess import merge_windows
+from mmsport.models.task_modules.spotting_codecs import build_spotting_codec, evaluator_codec
 
 
 def clip_io_settings(cfg: Config) -> Dict:
@@ -35,7 +36,8 @@ def clip_io_settings(cfg: Config) -> Dict:
     ``cfg.test_evaluator`` (else val), overridden by a top-level
     ``inference = dict(...)``. Keys: ``fps``, ``window_seconds``,
     ``stride_seconds`` (default half the window), ``input_size`` (W, H),
-    ``classes``, ``margin`` (timesteps), ``nms`` (soft_nms settings),
+    ``classes``, ``margin`` (timesteps), ``codec`` (the built spotting codec of
+    ``test_evaluator``, :class:`NMSSpottingCodec` by default),
     ``batch_size`` (windows per forward pass, 4), ``chunk`` (frames per decode
     and spatial forward pass, 64).
     """
@@ -52,10 +54,9 @@ def clip_io_settings(cfg: Config) -> Dict:
                input_size=ds.get('input_size', (224, 224)),
                classes=tuple(ds.get('classes') or ev.get('classes') or ()),
                margin=int(ev.get('margin', 0)), batch_size=4, chunk=64,
-               nms=dict(type='soft', window=20, threshold=0.001, min_weight=0.0,
-                        max_per_class=None))
-    out['nms'].update(ev.get('nms') or {})
+               codec=evaluator_codec(ev, 'NMSSpottingCodec'))
     out.update(cfg.get('inference', {}) or {})
+    out['codec'] = build_spotting_codec(out['codec'], 'NMSSpottingCodec')
     if out['input_size'] is not None:
         out['input_size'] = tuple(int(v) for v in out['input_size'])
     return out
@@ -154,11 +155,3 @@ class HalfSpotter:
         """(N, C) float32 per-timestep scores of a video file (timestep t = t / fps s)."""
         tokens, _, _ = self.frame_tokens(video)
         return self.score_tokens(tokens).astype(np.float32)
-
-
-def spot_scores(scores: np.ndarray, nms: Dict) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(N, C) scores -> ``(times, classes, confidences)`` by soft or hard NMS."""
-    return soft_nms(scores, float(nms.get('window', 20)), float(nms.get('threshold', 0.001)),
-                    float(nms.get('min_weight', 0.0)),
-                    'linear' if nms.get('type', 'soft') == 'soft' else 'hard',
-                    nms.get('max_per_class'))

@@ -20,7 +20,7 @@ The work is done by :class:`mmsport.apis.WindowSpottingInferencer`. Every half
 is decoded once; CHECKPOINT and the ``--folds`` checkpoints (same
 config) all score the same windows and their scores are averaged;
 ``--flip-tta`` also averages horizontally flipped windows. Window settings
-(num_frames, frame_step, input_size, classes, stride, postprocess) come from
+(num_frames, frame_step, input_size, classes, stride) and the spotting codec come from
 the config (see ``mmsport.apis.spotting.spotting_io_settings``).
 """
 import argparse

@@ -8,8 +8,8 @@
 Each RAW_DIR holds ``<game>/<half>_raw_scores.npz`` files (written by
 ``tools/ball_action/inference.py`` on a data root, one RAW_DIR per fold/TTA run):
 the scores of a game-half are averaged over every RAW_DIR that has them, then
-peak-picked (parameters from the command line, else ``test_evaluator.postprocess`` of
-``--config``, else sigma 3, height 0.2, distance 15). Writes
+decoded by the spotting codec of ``--config`` (``test_evaluator.codec``), else by
+``PeakSpottingCodec``; ``--sigma`` / ``--height`` / ``--distance`` override its peak picking. Writes
 ``OUT/<game>/results_spotting.json`` per game and ``OUT/results_spotting.zip`` (or
 ``--zip``). ``--labels-root`` names games that must be present and draws GT marks in
 ``--plot-dir`` timelines. The work is done by
@@ -29,12 +29,12 @@ def parse_args(argv=None):
     p.add_argument('raw_dirs', nargs='+', help='folders of <game>/<half>_raw_scores.npz')
     p.add_argument('--out-dir', required=True)
     p.add_argument('--zip', help='zip path (default OUT/results_spotting.zip)')
-    p.add_argument('--config', help='model config: classes and postprocess defaults')
+    p.add_argument('--config', help="model config: classes and its evaluator's spotting codec")
     p.add_argument('--classes', nargs='+', help='class names (default: from the npz meta)')
     p.add_argument('--fps', type=float, help='frame rate (default: npz meta, else 25)')
-    p.add_argument('--sigma', type=float)
-    p.add_argument('--height', type=float)
-    p.add_argument('--distance', type=int)
+    p.add_argument('--sigma', type=float, help='peak picking: smoothing in frames (3)')
+    p.add_argument('--height', type=float, help='peak picking: minimum height (0.2)')
+    p.add_argument('--distance', type=int, help='peak picking: minimum distance (15)')
     p.add_argument('--labels-root', help='SoccerNet root with the label files')
     p.add_argument('--label-file', default='Labels-ball.json')
     p.add_argument('--plot-dir', help='write <plot-dir>/<game>/<half>_timeline.png')
@@ -52,9 +52,9 @@ def main(argv=None) -> int:
               else MMLogger.get_instance(name, log_level='INFO'))
     try:
         found = collect_raw(args.raw_dirs)
-        classes, fps, post = settings(classes=args.classes, config=args.config, fps=args.fps,
-                                      sigma=args.sigma, height=args.height,
-                                      distance=args.distance)
+        classes, fps, codec = settings(classes=args.classes, config=args.config, fps=args.fps,
+                                       sigma=args.sigma, height=args.height,
+                                       distance=args.distance)
     except Exception as e:
         logger.error(f'{type(e).__name__}: {e}')
         return 1
@@ -68,11 +68,11 @@ def main(argv=None) -> int:
             if game not in games:
                 failures.append((game, f'no raw scores in {args.raw_dirs}'))
     logger.info(f'{len(games)} game(s) from {len(args.raw_dirs)} raw dir(s); '
-                f'postprocess {post}')
+                f'decoded by {codec}')
     written = []
     for game in sorted(games):
         try:
-            out, n = process_game(game, games[game], classes, fps, post, out_dir=args.out_dir,
+            out, n = process_game(game, games[game], classes, fps, codec, out_dir=args.out_dir,
                                   labels_root=args.labels_root, label_file=args.label_file,
                                   plot_dir=args.plot_dir)
             written.append(game)

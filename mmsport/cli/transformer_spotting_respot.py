@@ -19,7 +19,8 @@ import json
 import os
 import sys
 
-from mmsport.apis.postprocess.respot import METHODS, evaluate, process_game
+from mmsport.apis.postprocess.respot import (METHODS, NMS_SETTINGS, PEAK_SETTINGS, evaluate,
+                                             method_codec, process_game)
 from mmsport.apis.postprocess.spotting_submission import collect_raw
 
 
@@ -27,14 +28,15 @@ def parse_args(argv=None):
     p = argparse.ArgumentParser(description='re-post-process raw spotting scores')
     p.add_argument('raw_dir', help='folder of <game>/<half>_raw_scores.npz')
     p.add_argument('--out-dir', required=True)
-    p.add_argument('--method', default='soft_nms', choices=METHODS)
-    p.add_argument('--window', type=float, default=20.0, help='NMS window in timesteps')
-    p.add_argument('--threshold', type=float, default=0.001, help='NMS score threshold')
-    p.add_argument('--min-weight', type=float, default=0.0, help='soft-NMS weight at 0')
+    p.add_argument('--method', default='soft_nms', choices=sorted(METHODS))
+    # unset settings keep the codec's defaults (NMSSpottingCodec / PeakSpottingCodec)
+    p.add_argument('--window', type=float, help='NMS window in timesteps (20)')
+    p.add_argument('--threshold', type=float, help='NMS score threshold (0.001)')
+    p.add_argument('--min-weight', type=float, help='soft-NMS weight at 0 (0)')
     p.add_argument('--max-per-class', type=int, help='NMS: at most N spots per class/half')
-    p.add_argument('--sigma', type=float, default=3.0, help='peaks: smoothing (timesteps)')
-    p.add_argument('--height', type=float, default=0.2, help='peaks: minimum height')
-    p.add_argument('--distance', type=int, default=15, help='peaks: minimum distance')
+    p.add_argument('--sigma', type=float, help='peaks: smoothing in timesteps (3)')
+    p.add_argument('--height', type=float, help='peaks: minimum height (0.2)')
+    p.add_argument('--distance', type=int, help='peaks: minimum distance (15)')
     p.add_argument('--fps', type=float, help='timesteps per second (default: meta, else 2)')
     p.add_argument('--classes', nargs='+', help='class names (default: meta, else by '
                    'label file)')
@@ -46,11 +48,10 @@ def parse_args(argv=None):
     return p.parse_args(argv)
 
 
-def postprocess_options(args) -> dict:
-    """The keyword arguments of :func:`mmsport.apis.postprocess.respot.postprocess`."""
-    return dict(method=args.method, window=args.window, threshold=args.threshold,
-                min_weight=args.min_weight, max_per_class=args.max_per_class,
-                sigma=args.sigma, height=args.height, distance=args.distance)
+def codec_of(args):
+    """The spotting codec the options name (:func:`method_codec`)."""
+    return method_codec(args.method, **{k: getattr(args, k)
+                                        for k in NMS_SETTINGS + PEAK_SETTINGS})
 
 
 def main(argv=None) -> int:
@@ -77,18 +78,19 @@ def main(argv=None) -> int:
         failures += [(g, f'{os.path.join(args.labels_root, g, args.label_file)} has labels '
                          f'but {args.raw_dir} has no raw scores for it')
                      for g in labelled if g not in games]
-    if args.method == 'peaks':
-        post = dict(sigma=args.sigma, height=args.height, distance=args.distance)
-    else:
-        post = dict(window=args.window, threshold=args.threshold, min_weight=args.min_weight,
-                    max_per_class=args.max_per_class)
-    logger.info(f'{len(games)} game(s) in {args.raw_dir}; {args.method} {post}')
+    try:
+        codec = codec_of(args)
+    except ValueError as e:
+        logger.error(str(e))
+        return 1
+    post = {k: v for k, v in vars(codec).items() if k != 'mode'}
+    logger.info(f'{len(games)} game(s) in {args.raw_dir}; {args.method}: {codec}')
     n_spots = 0
     for game in games:
         try:
             out, n, names, rate = process_game(game, raw_dir=args.raw_dir,
                                                out_dir=args.out_dir, classes=args.classes,
-                                               fps=args.fps, **postprocess_options(args))
+                                               fps=args.fps, codec=codec)
             written[game] = (names, rate)
             n_spots += n
             logger.info(f'{game}: {n} spots -> {out}')

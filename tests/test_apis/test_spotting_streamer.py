@@ -167,7 +167,7 @@ def test_init_model_and_settings_from_config(tmp_path, model):
                       test_dataloader=dict(dataset=dict(type='Unused', num_frames=T,
                                                         frame_step=STEP, input_size=SIZE)),
                       test_evaluator=dict(type='SpottingMAPMetric', data_root='',
-                                          postprocess=dict(height=0.3)),
+                                          codec=dict(type='PeakSpottingCodec', height=0.3)),
                       inference=dict(stride=2)))
     cfg_path = str(tmp_path / 'cfg.py')
     cfg.dump(cfg_path)
@@ -180,7 +180,10 @@ def test_init_model_and_settings_from_config(tmp_path, model):
     io = spotting_io_settings(loaded.cfg)
     assert (io['num_frames'], io['frame_step'], io['input_size'], io['stride']) == \
         (T, STEP, SIZE, 2)
-    assert io['postprocess'] == dict(height=0.3) and io['classes'] == ('PASS', 'DRIVE')
+    codec = io['codec']  # built once from the evaluator's config; unset settings: defaults
+    assert (type(codec).__name__, codec.sigma, codec.height, codec.distance) == \
+        ('PeakSpottingCodec', 3.0, 0.3, 15)
+    assert io['classes'] == ('PASS', 'DRIVE')
 
 
 # ---- stack reuse: each 2D stack encoded once, the head run per window ----

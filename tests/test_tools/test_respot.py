@@ -155,3 +155,20 @@ def test_cli_overrides_meta(data, tmp_path, capsys):
               key=lambda p: p['confidence'])
     assert top['frame'] == 20 and top['position_ms'] == 20000  # timestep 20 at 1 fps
     assert isinstance(respot.parse_args([raw, '--out-dir', out]), argparse.Namespace)
+
+
+def test_method_codec_keeps_codec_defaults_and_rejects_foreign_settings(data, tmp_path, capsys):
+    """--method names a spotting codec; unset options keep its defaults, an option of the
+    other method is an error before any game is written."""
+    from mmsport.models.task_modules import NMSSpottingCodec, PeakSpottingCodec
+    codec = respot_lib.method_codec('nms', window=40.0, threshold=None)
+    assert isinstance(codec, NMSSpottingCodec)
+    assert (codec.mode, codec.window, codec.threshold) == ('hard', 40.0, 0.001)
+    codec = respot_lib.method_codec('peaks', height=0.4)
+    assert isinstance(codec, PeakSpottingCodec) and (codec.sigma, codec.height) == (3.0, 0.4)
+    with pytest.raises(ValueError, match=r"\['sigma'\] do not apply to method 'soft_nms'"):
+        respot_lib.method_codec('soft_nms', sigma=2.0)
+    raw, _ = data
+    out = tmp_path / 'out'
+    assert respot.main([raw, '--out-dir', str(out), '--method', 'peaks', '--window', '9']) == 1
+    assert not out.exists()

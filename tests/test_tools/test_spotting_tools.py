@@ -49,8 +49,7 @@ def model_files(tmp_path_factory):
                       test_dataloader=dict(dataset=dict(type='Unused', num_frames=6,
                                                         frame_step=2, input_size=(48, 32))),
                       test_evaluator=dict(type='SpottingMAPMetric', data_root='',
-                                          postprocess=dict(sigma=3, height=0.2,
-                                                           distance=15))))
+                                          codec=dict(type='PeakSpottingCodec'))))
     cfg.dump(str(d / 'cfg.py'))
     ckpts = []
     for seed in (0, 1):
@@ -218,3 +217,27 @@ def test_inference_nproc_shards_the_halves(soccer_root, model_files, tmp_path):
         a, _ = load_raw_scores(raw_scores_path(str(outs[1]), game, half))
         b, _ = load_raw_scores(raw_scores_path(str(outs[2]), game, half))
         np.testing.assert_allclose(a, b, atol=1e-5)
+
+
+def test_submission_settings_take_the_configs_codec(tmp_path):
+    """submission.py --config decodes with the codec of the config's evaluator; peak
+    overrides refine a peak codec and are an error with another codec."""
+    from mmsport.apis.postprocess.spotting_submission import settings
+    from mmsport.models.task_modules import NMSSpottingCodec, PeakSpottingCodec
+    paths = {}
+    for name, codec in (('peaks', dict(type='PeakSpottingCodec', height=0.4)),
+                        ('nms', dict(type='NMSSpottingCodec', mode='hard', window=8))):
+        cfg = Config(dict(model=TINY, test_dataloader=dict(dataset=dict(
+            type='Unused', classes=['A', 'B'])), test_evaluator=dict(
+                type='SpottingMAPMetric', data_root='', codec=codec)))
+        paths[name] = str(tmp_path / f'{name}.py')
+        cfg.dump(paths[name])
+    classes, fps, codec = settings(config=paths['peaks'], distance=9)
+    assert classes == ('A', 'B') and fps is None
+    assert isinstance(codec, PeakSpottingCodec)
+    assert (codec.sigma, codec.height, codec.distance) == (3.0, 0.4, 9)
+    _, _, codec = settings(config=paths['nms'])
+    assert isinstance(codec, NMSSpottingCodec) and (codec.mode, codec.window) == ('hard', 8.0)
+    with pytest.raises(ValueError, match='set peak picking'):
+        settings(config=paths['nms'], sigma=2.0)
+    assert isinstance(settings()[2], PeakSpottingCodec)

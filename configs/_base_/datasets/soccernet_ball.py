@@ -41,9 +41,12 @@ val_dataloader = dict(
                  val_stride=frame_step, games=val_games, pipeline=test_pipeline))
 test_dataloader = val_dataloader
 
-# Per-frame scores -> Gaussian smoothing -> find_peaks -> SoccerNet mAP@1 (and tight a-mAP).
+# Per-frame scores -> the spotting codec (Gaussian smoothing + peak picking; its defaults:
+# sigma 3 frames, height 0.2, distance 15) -> SoccerNet mAP@1 (and tight a-mAP). The
+# inference and submission tools decode with the same codec, read from here.
 # The key is 'tolerances', not 'metrics': mmengine reads 'metrics' as a custom Evaluator.
+spotting_codec = dict(type='PeakSpottingCodec')
 val_evaluator = dict(type='SpottingMAPMetric', data_root=data_root, label_file='Labels-ball.json',
                      classes=classes, fps=25, tolerances=('at1', 'tight'),
-                     postprocess=dict(sigma=3, height=0.2, distance=15))
+                     codec=spotting_codec)
 test_evaluator = val_evaluator

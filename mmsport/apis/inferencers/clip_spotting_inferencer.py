@@ -99,10 +99,8 @@ class ClipSpottingInferencer(FileInferencer):
     def spots_of(self, scores, half: int) -> List[dict]:
         """SoccerNet prediction dicts of one half's (N, C) per-timestep scores."""
         from mmsport.models.task_modules.spotting_decode import spots_to_predictions
-        from ..transformer_spotting import spot_scores
-        times, classes, conf = spot_scores(scores, self.io['nms'])
-        return spots_to_predictions(zip(times.tolist(), classes.tolist(), conf.tolist()),
-                                    half, self.io['classes'], self.io['fps'])
+        return spots_to_predictions(self.io['codec'].decode(scores), half,
+                                    self.io['classes'], self.io['fps'])
 
     def _meta(self, video: str, half: int, n: int, game: Optional[str] = None) -> dict:
         meta = dict(video=video, half=half, classes=list(self.io['classes']),

@@ -60,7 +60,8 @@ class WindowSpottingInferencer(FileInferencer):
         folds: more checkpoints of the same config; their scores are averaged.
         flip_tta: also average horizontally flipped windows.
         batch_size, stride, input_size: override the config's window settings.
-        postprocess: overrides of the peak-spotting kwargs (sigma, height, distance).
+        codec: the spotting codec (config dict or object) replacing the
+            config's (``test_evaluator.codec``, by default ``PeakSpottingCodec()``).
 
     Call with a video path or a data root (or a list) and ``out_dir``; keyword
     options ``games`` (data root: only these game paths), ``label_file``,
@@ -77,7 +78,7 @@ class WindowSpottingInferencer(FileInferencer):
                  folds: Sequence[str] = (), flip_tta: bool = False,
                  batch_size: Optional[int] = None, stride: Optional[int] = None,
                  input_size: Optional[Tuple[int, int]] = None,
-                 postprocess: Optional[dict] = None, show_progress: bool = True):
+                 codec=None, show_progress: bool = True):
         from ..inference import init_model
         from ..spotting import SpottingStreamer, spotting_io_settings
         super().__init__(model, weights, device, show_progress)
@@ -88,7 +89,9 @@ class WindowSpottingInferencer(FileInferencer):
                                input_size=input_size and tuple(input_size)).items():
             if value is not None:
                 io[key] = value
-        io['postprocess'].update(postprocess or {})
+        if codec is not None:
+            from mmsport.models.task_modules.spotting_codecs import build_spotting_codec
+            io['codec'] = build_spotting_codec(codec, 'PeakSpottingCodec')
         self.io, self.flip_tta = io, flip_tta
         self.streamer = SpottingStreamer(models, io['num_frames'], io['frame_step'],
                                          io['input_size'], io['batch_size'], flip_tta,
@@ -158,7 +161,6 @@ class WindowSpottingInferencer(FileInferencer):
 
         from mmsport.fileio.raw_scores import save_raw_scores
         from mmsport.fileio.soccernet_predictions import write_predictions_json
-        from mmsport.models.postprocess import peak_spotting
         from mmsport.models.task_modules.spotting_decode import spots_to_predictions
         from mmsport.utils.atomic import atomic_open
         io = self.io
@@ -169,7 +171,7 @@ class WindowSpottingInferencer(FileInferencer):
                       'steps are read at the video rate', logger='current', level=30)
         outputs = [f'{stem}_raw_scores.npz', f'{stem}_spots.json', f'{stem}_spots.csv']
         save_raw_scores(outputs[0], scores, meta)
-        spots = peak_spotting(scores, **io['postprocess'])
+        spots = io['codec'].decode(scores)
         preds = spots_to_predictions(spots, 1, io['classes'], fps)
         write_predictions_json(outputs[1], os.path.basename(stem), preds, fps)
         with atomic_open(outputs[2], 'w', newline='') as f:
@@ -182,5 +184,5 @@ class WindowSpottingInferencer(FileInferencer):
             from mmsport.visualization.spotting_timeline import plot_spotting_timeline
             outputs.append(f'{stem}_timeline.png')
             plot_spotting_timeline(scores, None, spots, io['classes'], fps, outputs[-1],
-                                   title=video, height=io['postprocess'].get('height'))
+                                   title=video, height=io['codec'].score_threshold)
         return dict(outputs=outputs, n_frames=len(scores), spots=preds)

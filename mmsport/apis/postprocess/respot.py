@@ -15,8 +15,9 @@ game needs halves 1 and 2. Per half, the (T, C) scores are post-processed with
 * ``nms``: greedy hard-NMS (zero the scores within ``+-window / 2`` of each kept one),
 * ``peaks``: Gaussian smoothing + peak picking (``--sigma``, ``--height``, ``--distance``),
 
-and written to ``DIR/<game>/results_spotting.json`` (SoccerNet format, atomically,
-with ``mmsport.fileio.soccernet_predictions.write_predictions_json``). Frame rate and
+(the spotting codec of the method, :func:`method_codec`; unset settings keep the
+codec's defaults) and written to ``DIR/<game>/results_spotting.json`` (SoccerNet
+format, atomically, with ``mmsport.fileio.soccernet_predictions.write_predictions_json``). Frame rate and
 class names come from the npz meta (``fps``, ``classes``) unless ``--fps`` /
 ``--classes`` are given (then 2 fps and the classes implied by ``--label-file``).
 
@@ -33,23 +34,30 @@ is :mod:`mmsport.cli.transformer_spotting_respot`.
 """
 import os
 
-METHODS = ('soft_nms', 'nms', 'peaks')
+# --method name -> the spotting codec it builds (settings from the command line)
+METHODS = {'soft_nms': dict(type='NMSSpottingCodec', mode='soft'),
+           'nms': dict(type='NMSSpottingCodec', mode='hard'),
+           'peaks': dict(type='PeakSpottingCodec')}
+NMS_SETTINGS = ('window', 'threshold', 'min_weight', 'max_per_class')
+PEAK_SETTINGS = ('sigma', 'height', 'distance')
 
 
-def postprocess(scores, *, method='soft_nms', window=20.0, threshold=0.001, min_weight=0.0,
-                max_per_class=None, sigma=3.0, height=0.2, distance=15):
-    """(T, C) scores -> list of ``(timestep, class_index, confidence)``.
+def method_codec(method: str = 'soft_nms', **settings):
+    """The spotting codec of a ``--method`` name; ``settings`` left None keep its defaults.
 
-    ``method`` is one of :data:`METHODS`; ``window``, ``threshold``, ``min_weight`` and
-    ``max_per_class`` set the (soft-)NMS, ``sigma``, ``height`` and ``distance`` the peaks.
+    A setting of the other family (``sigma`` for an NMS method, ``window`` for
+    ``peaks``) is an error, not silently ignored.
     """
-    from mmsport.models.postprocess import peak_spotting, soft_nms
-    if method == 'peaks':
-        return peak_spotting(scores, sigma=sigma, height=height, distance=distance)
-    times, classes, conf = soft_nms(scores, window, threshold, min_weight,
-                                    'linear' if method == 'soft_nms' else 'hard',
-                                    max_per_class)
-    return list(zip(times.tolist(), classes.tolist(), conf.tolist()))
+    from mmsport.models.task_modules.spotting_codecs import build_spotting_codec
+    if method not in METHODS:
+        raise ValueError(f'method must be one of {sorted(METHODS)}, got {method!r}')
+    allowed = PEAK_SETTINGS if method == 'peaks' else NMS_SETTINGS
+    given = {k: v for k, v in settings.items() if v is not None}
+    wrong = sorted(set(given) - set(allowed))
+    if wrong:
+        raise ValueError(f'{wrong} do not apply to method {method!r} (its settings: '
+                         f'{list(allowed)})')
+    return build_spotting_codec(dict(METHODS[method], **given))
 
 
 def load_half(path, classes, fps):
@@ -74,16 +82,17 @@ def load_half(path, classes, fps):
     return scores, tuple(names), rate
 
 
-def process_game(game, *, raw_dir, out_dir, classes=None, fps=None, **post):
+def process_game(game, *, raw_dir, out_dir, classes=None, fps=None, codec=None):
     """Post-process both halves of a game; returns (json path, n spots, classes, fps).
 
     Reads ``raw_dir/<game>/<half>_raw_scores.npz``, writes
     ``out_dir/<game>/results_spotting.json``; ``classes`` / ``fps`` override the npz meta;
-    ``post``: the keyword arguments of :func:`postprocess`.
+    ``codec``: the spotting codec (default: :func:`method_codec`'s, linear soft-NMS).
     """
     from mmsport.fileio.raw_scores import raw_scores_path
     from mmsport.fileio.soccernet_predictions import write_predictions_json
     from mmsport.models.task_modules.spotting_decode import spots_to_predictions
+    codec = codec if codec is not None else method_codec()
     classes = tuple(classes) if classes else None
     halves = {}
     for half in (1, 2):
@@ -98,7 +107,7 @@ def process_game(game, *, raw_dir, out_dir, classes=None, fps=None, **post):
         raise ValueError(f'{p2}: {rate2} fps but {p1} has {rate} fps')
     preds = []
     for half, (_, scores, _, _) in halves.items():
-        preds += spots_to_predictions(postprocess(scores, **post), half, names, rate)
+        preds += spots_to_predictions(codec.decode(scores), half, names, rate)
     out = os.path.join(out_dir, game, 'results_spotting.json')
     write_predictions_json(out, game, preds, rate)
     return out, len(preds), names, rate

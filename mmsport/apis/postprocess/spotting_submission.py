@@ -8,9 +8,9 @@
 Each RAW_DIR holds ``<game>/<half>_raw_scores.npz`` files (written by
 ``tools/ball_action/inference.py`` on a data root, one RAW_DIR per fold/TTA run):
 the scores of a game-half are averaged over every RAW_DIR that has them, then
-peak-picked (Gaussian smoothing + ``find_peaks``; parameters from the CLI, else
-``test_evaluator.postprocess`` of ``--config``, else sigma 3, height 0.2,
-distance 15). Writes ``OUT/<game>/results_spotting.json`` per game and
+decoded by a spotting codec: the codec of ``--config`` (``test_evaluator.codec``),
+else :class:`PeakSpottingCodec` (Gaussian smoothing + peak picking); ``--sigma`` /
+``--height`` / ``--distance`` override its peak-picking settings. Writes ``OUT/<game>/results_spotting.json`` per game and
 ``OUT/results_spotting.zip`` (or ``--zip``) holding ``<game>/results_spotting.json``
 entries, the SoccerNet submission layout; every file is written atomically.
 ``--labels-root`` names games that must be present (a missing one is an
@@ -27,7 +27,6 @@ import zipfile
 from collections import defaultdict
 
 RAW_RE = re.compile(r'^([12])_raw_scores\.npz$')
-DEFAULT_POSTPROCESS = dict(sigma=3.0, height=0.2, distance=15)
 
 
 def collect_raw(raw_dirs):
@@ -48,20 +47,31 @@ def collect_raw(raw_dirs):
 
 def settings(*, classes=None, config=None, fps=None, sigma=None, height=None,
              distance=None):
-    """(classes or None, fps or None, postprocess kwargs): the given values > ``config``'s
-    (``test_evaluator.postprocess`` and classes) > defaults."""
-    post = dict(DEFAULT_POSTPROCESS)
+    """(classes or None, fps or None, spotting codec): the given values > ``config``'s
+    (its ``test_evaluator`` codec and classes) > the defaults (:class:`PeakSpottingCodec`).
+
+    ``sigma`` / ``height`` / ``distance`` override a peak-picking codec's settings; given
+    with a config whose codec is not peak picking, they are an error.
+    """
+    from mmsport.models.task_modules.spotting_codecs import (PeakSpottingCodec,
+                                                             build_spotting_codec)
+    codec = PeakSpottingCodec()
     if config:
         from mmengine.config import Config
 
         from mmsport.apis.spotting import spotting_io_settings
         io = spotting_io_settings(Config.fromfile(config))
-        post.update(io['postprocess'])
+        codec = io['codec']
         classes = classes or list(io['classes'])
-    for k, v in (('sigma', sigma), ('height', height), ('distance', distance)):
-        if v is not None:
-            post[k] = v
-    return (tuple(classes) if classes else None), fps, post
+    peaks = {k: v for k, v in dict(sigma=sigma, height=height, distance=distance).items()
+             if v is not None}
+    if peaks:
+        if not isinstance(codec, PeakSpottingCodec):
+            raise ValueError(f'--sigma/--height/--distance set peak picking, but {config} '
+                             f'decodes with {codec}')
+        codec = build_spotting_codec(dict(type='PeakSpottingCodec', **dict(
+            dict(sigma=codec.sigma, height=codec.height, distance=codec.distance), **peaks)))
+    return (tuple(classes) if classes else None), fps, codec
 
 
 def mean_scores(paths, classes):
@@ -85,19 +95,19 @@ def mean_scores(paths, classes):
     return np.mean([a[:n] for a in arrays], axis=0), metas[0]
 
 
-def process_game(game, halves, classes, fps, post, *, out_dir, labels_root=None,
+def process_game(game, halves, classes, fps, codec, *, out_dir, labels_root=None,
                  label_file='Labels-ball.json', plot_dir=None):
     """Post-process one game; returns (written json path, number of spots).
 
-    ``halves``: {half: [raw score npz paths]}; ``labels_root``: labels checked (a labelled
-    half needs scores) and drawn in the ``plot_dir`` timelines."""
-    from mmsport.fileio.soccernet import read_labels
+    ``halves``: {half: [raw score npz paths]}; ``codec``: the spotting codec
+    (:func:`settings`); ``labels_root``: labels checked (a labelled half needs scores)
+    and drawn in the ``plot_dir`` timelines."""
+    from mmsport.fileio.soccernet import BALL_CLASSES_2023, read_labels
     from mmsport.fileio.soccernet_predictions import write_predictions_json
     from mmsport.models.task_modules.spotting_decode import spots_to_predictions
-    from mmsport.models.postprocess import peak_spotting
     means = {half: mean_scores(halves[half], classes) for half in sorted(halves)}
     meta = means[min(means)][1]
-    names = classes or tuple(meta.get('classes') or ('PASS', 'DRIVE'))
+    names = classes or tuple(meta.get('classes') or BALL_CLASSES_2023)
     rate = fps or float(meta.get('fps', 25.0))
     labels = None
     label_path = os.path.join(labels_root or '', game, label_file)
@@ -108,7 +118,7 @@ def process_game(game, halves, classes, fps, post, *, out_dir, labels_root=None,
             raise ValueError(f'no raw scores for half {missing[0]} (it has labels)')
     preds = []
     for half, (scores, _) in means.items():
-        spots = peak_spotting(scores, **post)
+        spots = codec.decode(scores)
         preds += spots_to_predictions(spots, half, names, rate)
         if plot_dir:
             from mmsport.visualization.spotting_timeline import plot_spotting_timeline
@@ -117,7 +127,8 @@ def process_game(game, halves, classes, fps, post, *, out_dir, labels_root=None,
                 for c in range(len(names))]
             plot_spotting_timeline(scores, gt, spots, names, rate,
                                    os.path.join(plot_dir, game, f'{half}_timeline.png'),
-                                   title=f'{game} half {half}', height=post['height'])
+                                   title=f'{game} half {half}',
+                                   height=codec.score_threshold)
     out = os.path.join(out_dir, game, 'results_spotting.json')
     write_predictions_json(out, game, preds, rate)
     return out, len(preds)

@@ -16,9 +16,9 @@ from mmengine.logging import MMLogger
 from mmsport.evaluation.functional.spotting import (DELTAS, average_map, labels_to_vectors,
                                                     predictions_to_vectors)
 from mmsport.fileio.raw_scores import raw_scores_path, save_raw_scores
-from mmsport.fileio.soccernet import game_time, read_labels
+from mmsport.fileio.soccernet import BALL_CLASSES_2023, game_time, read_labels
 from mmsport.fileio.soccernet_predictions import write_predictions_json
-from mmsport.models.postprocess import peak_spotting
+from mmsport.models.task_modules.spotting_codecs import build_spotting_codec
 from mmsport.models.task_modules.spotting_decode import (  # noqa: F401  (re-exported)
     centre_scores_to_curve, spots_to_predictions)
 from mmsport.registry import METRICS
@@ -44,7 +44,8 @@ class SpottingMAPMetric(BaseMetric):
     ``process`` keeps ``(game, half, frame, pred_score)`` per window. For every
     (game, half) seen, ``compute_metrics`` places the scores at their centre
     frames, interpolates between centres (:func:`centre_scores_to_curve`),
-    runs :func:`peak_spotting` and scores the peaks with
+    decodes it with the spotting codec (:class:`PeakSpottingCodec` by default)
+    and scores the spots with
     :func:`average_map` against ``<data_root>/<game>/<label_file>``, exactly
     as the SoccerNet evaluation would score a ``results_spotting.json`` of
     those peaks. Only the (game, half) pairs present in the results are
@@ -60,7 +61,11 @@ class SpottingMAPMetric(BaseMetric):
         fps: frame rate of ``frame`` (and of the evaluation).
         tolerances: keys of ``DELTAS``: 'at1'..'at5' (plain mAP at that
             tolerance), 'tight', 'loose' (average-mAP).
-        postprocess: kwargs of :func:`peak_spotting` (sigma, height, distance).
+        codec: the spotting codec (config dict or object), by default
+            ``PeakSpottingCodec()``; the inference tools build the same one
+            from the config (:func:`mmsport.apis.spotting.spotting_io_settings`).
+        postprocess: deprecated spelling of ``codec=dict(type='PeakSpottingCodec',
+            **postprocess)``.
         raw_dir: optional folder: the raw (T, C) curve of every half goes to
             ``<raw_dir>/<game>/<half>_raw_scores.npz`` (``tools/transformer_spotting/
             respot.py`` re-post-processes them without the model).
@@ -74,11 +79,13 @@ class SpottingMAPMetric(BaseMetric):
     """
 
     default_prefix: Optional[str] = None
+    default_codec: str = 'PeakSpottingCodec'
 
     def __init__(self, data_root: str, label_file: str = 'Labels-ball.json',
-                 classes: Sequence[str] = ('PASS', 'DRIVE'), fps: float = 25.0,
+                 classes: Sequence[str] = BALL_CLASSES_2023, fps: float = 25.0,
                  tolerances: Sequence[str] = ('at1', 'tight'),
-                 postprocess: Optional[dict] = None, raw_dir: Optional[str] = None,
+                 codec: Optional[dict] = None, postprocess: Optional[dict] = None,
+                 raw_dir: Optional[str] = None,
                  out_dir: Optional[str] = None, collect_device: str = 'cpu',
                  prefix: Optional[str] = None):
         super().__init__(collect_device=collect_device, prefix=prefix)
@@ -91,8 +98,7 @@ class SpottingMAPMetric(BaseMetric):
         self.classes = tuple(classes)
         self.fps = float(fps)
         self.metrics = metrics
-        self.postprocess = dict(sigma=3.0, height=0.2, distance=15)
-        self.postprocess.update(postprocess or {})
+        self.codec = build_spotting_codec(codec, self.default_codec, postprocess=postprocess)
         self.raw_dir, self.out_dir = raw_dir, out_dir
 
     def process(self, data_batch, data_samples: Sequence) -> None:
@@ -116,8 +122,8 @@ class SpottingMAPMetric(BaseMetric):
         return centre_scores_to_curve(frames, scores, int(n_frames))
 
     def spot(self, curve: np.ndarray) -> List[Tuple[int, int, float]]:
-        """(T, C) curve -> ``(frame, class_index, confidence)`` spots (peak picking)."""
-        return peak_spotting(curve, **self.postprocess)
+        """(T, C) curve -> ``(frame, class_index, confidence)`` spots (the codec's decode)."""
+        return self.codec.decode(curve)
 
     def save_half(self, game: str, half: int, curve: np.ndarray) -> None:
         """Write the raw curve to ``raw_dir`` (when set), as the inference tools do."""

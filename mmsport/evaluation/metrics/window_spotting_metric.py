@@ -4,19 +4,19 @@ The window spotters of the transformer task score every timestep of a window
 (``pred_score`` (T, C)); val/test datasets slide windows over each half
 (``SoccerNetV2ClipDataset``). This metric puts the windows of a half back
 together (max over overlaps, ``margin`` timesteps dropped at inner window edges:
-:func:`merge_windows`), spots with soft-NMS or hard NMS (:func:`soft_nms`), and
+:func:`merge_windows`), spots with its codec (:class:`NMSSpottingCodec` by default:
+soft-NMS or hard NMS), and
 scores the spots like :class:`SpottingMAPMetric` does (same GT reading, same
 ``average_map``, same optional raw-score and ``results_spotting.json`` output).
 """
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence
 
 import numpy as np
 
-from mmsport.models.postprocess import merge_windows, soft_nms
+from mmsport.models.postprocess import merge_windows
+from mmsport.models.task_modules.spotting_codecs import build_spotting_codec
 from mmsport.registry import METRICS
 from .spotting_metric import SpottingMAPMetric, _field
-
-NMS_TYPES = ('soft', 'hard')
 
 
 @METRICS.register_module()
@@ -34,28 +34,29 @@ class WindowSpottingMetric(SpottingMAPMetric):
         classes: class names in ``pred_score`` column order.
         fps: timesteps per second of the windows.
         tolerances: 'tight', 'loose' or 'at1'..'at5' (see ``DELTAS``).
-        nms: ``dict(type='soft'|'hard', window=20, threshold=0.001,
-            min_weight=0.0, max_per_class=None)``; ``window`` in timesteps (the
-            seed's 20 at 2 fps = 10 s), see :func:`soft_nms`.
+        codec: the spotting codec, by default ``NMSSpottingCodec()`` (linear
+            soft-NMS, ``window`` 20 timesteps = 10 s at 2 fps).
+        nms: deprecated spelling of ``codec=dict(type='NMSSpottingCodec',
+            mode=nms['type'], ...)``.
         margin: timesteps dropped at each inner edge of a window when merging
             (the seed drops 12 s at inference; 0 keeps every row).
         raw_dir / out_dir / collect_device / prefix: as in
             :class:`SpottingMAPMetric`.
     """
 
+    default_codec = 'NMSSpottingCodec'
+
     def __init__(self, data_root: str, label_file: str = 'Labels-v2.json',
                  classes: Sequence[str] = (), fps: float = 2.0,
                  tolerances: Sequence[str] = ('tight', 'loose'),
-                 nms: Optional[dict] = None, margin: int = 0, **kwargs):
+                 codec: Optional[dict] = None, nms: Optional[dict] = None,
+                 margin: int = 0, **kwargs):
+        if nms is not None:
+            codec = build_spotting_codec(codec, self.default_codec, nms=nms)
         super().__init__(data_root, label_file=label_file, classes=classes, fps=fps,
-                         tolerances=tolerances, **kwargs)
+                         tolerances=tolerances, codec=codec, **kwargs)
         if not self.classes:
             raise ValueError('WindowSpottingMetric needs the class names (classes=...)')
-        self.nms = dict(type='soft', window=20, threshold=0.001, min_weight=0.0,
-                        max_per_class=None)
-        self.nms.update(nms or {})
-        if self.nms['type'] not in NMS_TYPES:
-            raise ValueError(f"nms type must be one of {NMS_TYPES}, got {self.nms['type']!r}")
         if int(margin) < 0:
             raise ValueError(f'margin must be >= 0, got {margin}')
         self.margin = int(margin)
@@ -81,11 +82,3 @@ class WindowSpottingMetric(SpottingMAPMetric):
         total = max(r['half_timesteps'] for r in rows)
         return merge_windows([r['pred_score'] for r in rows], [r['start'] for r in rows],
                              total, margin=self.margin)
-
-    def spot(self, curve: np.ndarray) -> List[Tuple[int, int, float]]:
-        """Soft-NMS (linear) or hard NMS of the (N, C) curve -> ``(t, class, score)``."""
-        cfg = self.nms
-        times, classes, scores = soft_nms(
-            curve, float(cfg['window']), float(cfg['threshold']), float(cfg['min_weight']),
-            'linear' if cfg['type'] == 'soft' else 'hard', cfg['max_per_class'])
-        return list(zip(times.tolist(), classes.tolist(), scores.tolist()))

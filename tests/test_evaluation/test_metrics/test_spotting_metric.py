@@ -102,9 +102,14 @@ def test_missing_class_scores_zero(data_root):
     assert res['mAP@1'] == pytest.approx(0.5)
 
 
-def test_postprocess_height_filters_everything(data_root):
-    res = _evaluate(data_root, _samples(), postprocess=dict(height=0.99))
+def test_codec_height_filters_everything(data_root):
+    res = _evaluate(data_root, _samples(), codec=dict(type='PeakSpottingCodec', height=0.99))
     assert res['mAP@1'] == 0.0
+    # the older spelling builds the same codec
+    assert _evaluate(data_root, _samples(), postprocess=dict(height=0.99))['mAP@1'] == 0.0
+    with pytest.raises(ValueError, match='one of codec, postprocess'):
+        _evaluate(data_root, _samples(), codec=dict(type='PeakSpottingCodec'),
+                  postprocess=dict(height=0.99))
 
 
 def test_centre_scores_to_curve():

@@ -124,7 +124,7 @@ def test_matches_soccernet_evaluator_and_respot(data_root, tmp_path, capsys, nms
 
 
 def test_bad_inputs(data_root):
-    with pytest.raises(ValueError, match='nms type'):
+    with pytest.raises(ValueError, match='mode must be one of'):
         METRICS.build(dict(type='WindowSpottingMetric', data_root=data_root,
                            classes=V2_CLASSES, nms=dict(type='gaussian')))
     with pytest.raises(ValueError, match='margin'):
