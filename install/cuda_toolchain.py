@@ -5,14 +5,14 @@ without a system CUDA toolkit this module lets install.sh fetch NVIDIA's
 compiler wheels that match ``torch.version.cuda`` and lay them out as a
 ``CUDA_HOME`` that ``torch.utils.cpp_extension`` accepts
 (``$CUDA_HOME/bin/nvcc``, ``$CUDA_HOME/include``, ``$CUDA_HOME/lib64``; the layout
-itself: :mod:`mmsport.utils.cuda_home_layout`).
+itself: :mod:`install.cuda_home_layout`).
 
 Standard library only; torch is imported lazily by :func:`probe_torch` (the
 ``plan`` command), never at module import. Command line (install.sh,
-:mod:`mmsport.cli.cuda_toolchain`; in Python, :func:`plan` and :func:`assemble`)::
+:mod:`install.toolchain_cli`; in Python, :func:`plan` and :func:`assemble`)::
 
-    python -m mmsport.cli.cuda_toolchain plan --venv .venv   # shell assignments, eval'd
-    python -m mmsport.cli.cuda_toolchain assemble --cuda 13.0 --dest .venv/cuda-13.0
+    python -m install.toolchain_cli plan --venv .venv   # shell assignments, eval'd
+    python -m install.toolchain_cli assemble --cuda 13.0 --dest .venv/cuda-13.0
 
 Pip packages (inspected wheel by wheel, see docs/install.md):
 
@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-from mmsport.utils.cuda_home_layout import assemble_cuda_home, pip_toolkit_roots
+from install.cuda_home_layout import assemble_cuda_home, pip_toolkit_roots
 
 _TRUE = ('1', 'true', 'yes', 'on')
 

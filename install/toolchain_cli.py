@@ -1,13 +1,13 @@
 """Pick the CUDA toolchain for building mmcv's ops (used by install.sh, step 4).
 
-    python -m mmsport.cli.cuda_toolchain plan --venv .venv   # shell assignments, eval'd
-    python -m mmsport.cli.cuda_toolchain assemble --cuda 13.0 --dest .venv/cuda-13.0
+    python -m install.toolchain_cli plan --venv .venv   # shell assignments, eval'd
+    python -m install.toolchain_cli assemble --cuda 13.0 --dest .venv/cuda-13.0
 
 ``plan`` prints shell assignments (which toolchain and why; exit 2 when none fits);
 ``assemble`` lays out a ``CUDA_HOME`` from NVIDIA's pip compiler packages and prints its
 path (exit 2 when pip has no compiler for that CUDA, 1 when the result is incomplete).
-The work is done by :func:`mmsport.utils.cuda_toolchain.plan` and
-:func:`mmsport.utils.cuda_toolchain.assemble` (see that module and docs/install.md).
+The work is done by :func:`install.cuda_toolchain.plan` and
+:func:`install.cuda_toolchain.assemble` (see that module and docs/install.md).
 Standard library only, like the module it calls: torch is imported by ``plan`` alone.
 """
 import argparse
@@ -17,7 +17,7 @@ from typing import Optional, Sequence
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog='python -m mmsport.cli.cuda_toolchain',
+    parser = argparse.ArgumentParser(prog='python -m install.toolchain_cli',
                                      description=__doc__.split('\n\n')[0])
     sub = parser.add_subparsers(dest='cmd', required=True)
     p = sub.add_parser('plan', help='print shell assignments: which toolchain and why')
@@ -31,7 +31,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     a.add_argument('--dest', required=True)
     args = parser.parse_args(argv)
 
-    from mmsport.utils import cuda_toolchain as tc
+    from install import cuda_toolchain as tc
     if args.cmd == 'plan':
         return tc.plan(args.venv, torch_cuda=args.torch_cuda,
                        gpu=None if args.gpu is None else args.gpu == '1',

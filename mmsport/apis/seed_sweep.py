@@ -6,7 +6,8 @@ their mean, min and max, so anyone can re-check a README claim.
 
 (command line: :mod:`mmsport.cli.train_seeds`; in Python: :func:`run_seeds`).
 
-Each seed is a separate ``tools/train.py`` process (the same command a user runs,
+Each seed is a separate training process (``python -m mmsport.cli.train``, what
+``tools/train.py`` runs,
 with ``randomness.seed=<s>`` and ``--work-dir <DIR>/seed<s>``), so one run cannot
 leak state into the next. The final validation metrics are read back from the
 run's ``vis_data/scalars.json`` (mmengine's ``LocalVisBackend``). The summary is
@@ -27,8 +28,7 @@ import sys
 from typing import Dict, List, Optional, Sequence
 
 from mmsport.utils.interrupt import run_child_processes
-
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+from .launch import train_command as _train_argv
 # keys mmengine logs next to the metrics of a validation epoch
 _NOT_METRICS = {'step', 'iter', 'epoch', 'time', 'data_time', 'lr', 'loss', 'memory'}
 
@@ -108,12 +108,11 @@ def finished_run_metrics(work_dir: str, final_name: str) -> Dict[str, float]:
 
 def train_command(config: str, seed: int, work_dir: str, deterministic: bool = False,
                   cfg_options: Sequence[str] = ()) -> List[str]:
-    """The ``tools/train.py`` command line of one seed."""
+    """The training command line of one seed (``python -m mmsport.cli.train``)."""
     opts = [f'randomness.seed={seed}'] + list(cfg_options)
     if deterministic:
         opts.append('randomness.deterministic=True')
-    return [sys.executable, osp.join(REPO, 'tools', 'train.py'), config,
-            '--work-dir', work_dir, '--cfg-options', *opts]
+    return _train_argv(config, work_dir, extra=['--cfg-options', *opts])
 
 
 def run_seeds(config: str, seeds: Sequence[int], work_root: str,
@@ -146,10 +145,7 @@ def run_seeds(config: str, seeds: Sequence[int], work_root: str,
             runs[seed] = done
             continue
         print(f'[seeds] {i + 1}/{len(seeds)}: seed {seed} -> {wd}', flush=True)
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-            p for p in (REPO, os.environ.get('PYTHONPATH')) if p))
-        rc = run_child_processes([command(config, seed, wd, deterministic, cfg_options)],
-                                 env=env)[0]
+        rc = run_child_processes([command(config, seed, wd, deterministic, cfg_options)])[0]
         metrics = last_val_metrics(wd) if rc == 0 else {}
         if rc != 0 or not metrics:
             why = f'exit code {rc}' if rc != 0 else 'no validation metrics in its scalars.json'

@@ -76,8 +76,8 @@ def test_a_failed_seed_is_reported_not_averaged(tmp_path, capsys):
 
 def test_train_command_and_cli_errors(tmp_path, capsys):
     cmd = train_command('c.py', 4, 'wd', deterministic=True, cfg_options=['a=1'])
-    assert cmd[1].endswith(os.path.join('tools', 'train.py')) and cmd[2:5] == ['c.py', '--work-dir',
-                                                                             'wd']
+    # the installed package's entry point: no checkout, no tools/ script
+    assert cmd[1:6] == ['-m', 'mmsport.cli.train', 'c.py', '--work-dir', 'wd']
     assert cmd[cmd.index('--cfg-options') + 1:] == ['randomness.seed=4', 'a=1',
                                                     'randomness.deterministic=True']
     assert main([str(tmp_path / 'missing.py')]) == 2

@@ -1,5 +1,5 @@
-"""mmsport.utils.cuda_toolchain (which toolchain install.sh uses for mmcv's ops) and
-mmsport.utils.cuda_home_layout (the CUDA_HOME it lays out from the pip wheels).
+"""install.cuda_toolchain (which toolchain install.sh uses for mmcv's ops) and
+install.cuda_home_layout (the CUDA_HOME it lays out from the pip wheels).
 
 Everything here runs on the CPU with fake toolkits in tmp_path; the real pip
 toolchain on a real GPU is not exercised (see docs/install.md)."""
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from mmsport.cli import cuda_toolchain as cli
-from mmsport.utils import cuda_home_layout as layout
-from mmsport.utils import cuda_toolchain as tc
+from install import toolchain_cli as cli
+from install import cuda_home_layout as layout
+from install import cuda_toolchain as tc
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -403,7 +403,7 @@ def test_assemble_command(monkeypatch, capsys, tmp_path):
 
 
 def test_module_import_is_light():
-    for module in ('mmsport.utils.cuda_toolchain', 'mmsport.cli.cuda_toolchain'):
+    for module in ('install.cuda_toolchain', 'install.toolchain_cli'):
         code = (f'import sys, {module}\n'
                 "sys.exit(any(m in sys.modules for m in ('torch', 'mmengine', 'mmcv')))")
         assert subprocess.run([sys.executable, '-c', code], cwd=ROOT).returncode == 0, module
@@ -412,5 +412,5 @@ def test_module_import_is_light():
 def test_install_sh_parses_and_uses_the_plan():
     subprocess.run(['bash', '-n', str(ROOT / 'install.sh')], check=True)
     text = (ROOT / 'install.sh').read_text()
-    assert '-m mmsport.cli.cuda_toolchain plan' in text
-    assert '-m mmsport.cli.cuda_toolchain assemble' in text
+    assert '-m install.toolchain_cli plan' in text
+    assert '-m install.toolchain_cli assemble' in text

@@ -10,7 +10,8 @@ The split (K folds from the config's dataset settings: ``num_folds``,
 and every later step (training, ``tools/reid/inference_cv.py``) reads it back.
 Fold k's config (fold index, metadata folder, ``head.num_classes`` = the
 fold's known identities) is written to ``DIR/fold<k>/config.py`` and trained
-with tools/train.py (tools/dist_train.sh with ``--gpus N > 1``). A fold that
+with ``python -m mmsport.cli.train`` (under torch's distributed launcher with
+``--gpus N > 1``). A fold that
 already has a checkpoint is not trained again, so an interrupted run resumes.
 
 ``--fold-dir`` reuses the metadata of an earlier run and ``--load-from-cv``
@@ -22,13 +23,11 @@ The command line is :mod:`mmsport.cli.reid_train_cv`; in Python, :func:`train_fo
 import copy
 import os
 import os.path as osp
-import subprocess
 import sys
 
 from mmengine.config import Config
 
-# the repository root (tools/train.py, tools/dist_train.sh), above the mmsport package
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+from ..launch import run_command, train_command
 
 
 def fold_config(cfg: Config, fold: int, fold_dir: str, num_classes: int, work_dir: str,
@@ -43,11 +42,6 @@ def fold_config(cfg: Config, fold: int, fold_dir: str, num_classes: int, work_di
     if load_from:
         c.load_from = load_from
     return c
-
-
-def _run(cmd) -> int:
-    print('+', ' '.join(cmd), flush=True)
-    return subprocess.run(cmd, cwd=REPO, env=dict(os.environ, PYTHONPATH=REPO)).returncode
 
 
 def _last_checkpoint(work_dir: str):
@@ -113,10 +107,7 @@ def train_folds(config: str, *, work_dir: str = None, folds=None, gpus: int = 1,
         if _last_checkpoint(fdir):
             print(f'fold {k}: checkpoint exists, not trained again', flush=True)
             continue
-        if gpus > 1:
-            rc = _run(['bash', 'tools/dist_train.sh', cfg_path, str(gpus), '--work-dir', fdir])
-        else:
-            rc = _run([sys.executable, 'tools/train.py', cfg_path, '--work-dir', fdir])
+        rc = run_command(train_command(cfg_path, fdir, gpus=gpus))
         if rc:
             print(f'error: fold {k} training failed (exit {rc})', file=sys.stderr)
             return rc

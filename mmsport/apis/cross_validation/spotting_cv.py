@@ -8,8 +8,9 @@ The games are the config's ``train_dataloader.dataset.games`` plus
 under the training ``data_root`` holding the label file. Fold k holds out
 games k, k+K, k+2K, ... of the sorted list. For each fold a config with
 train games = the others and val games = the held-out ones is written to
-``DIR/fold<k>/config.py`` and trained with tools/train.py (tools/dist_train.sh
-with ``--gpus N > 1``); tools/ball_action/inference.py then scores the held-out
+``DIR/fold<k>/config.py`` and trained (``python -m mmsport.cli.train``, under torch's
+distributed launcher with ``--gpus N > 1``); the ball-action inference command then
+scores the held-out
 games into ``DIR/oof/<game>/<half>_raw_scores.npz``, the folder the transfer
 stage's ``train_dataloader.dataset.oof_dir`` reads. Finally the out-of-fold
 predictions of all games are turned into a submission (``DIR/oof_submission``)
@@ -21,13 +22,12 @@ The command line is :mod:`mmsport.cli.ball_action_train_cv`; in Python, :func:`r
 import copy
 import os
 import os.path as osp
-import subprocess
 import sys
 
 from mmengine.config import Config
 
-# the repository root (tools/train.py and the other CLIs run below), above the mmsport package
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+from mmsport.fileio.soccernet import BALL_CLASSES_2023
+from ..launch import cli_command, run_command, train_command
 
 
 def cv_games(cfg: Config):
@@ -50,11 +50,6 @@ def fold_config(cfg: Config, train_games, held_out, work_dir: str) -> Config:
     return c
 
 
-def _run(cmd):
-    print('+', ' '.join(f'"{c}"' if ' ' in c else c for c in cmd), flush=True)
-    return subprocess.run(cmd, cwd=REPO, env=dict(os.environ, PYTHONPATH=REPO)).returncode
-
-
 def run_cv(config: str, *, folds: int, work_dir: str = None, gpus: int = 1,
            flip_tta: bool = False, cfg_options: dict = None) -> int:
     """Train every fold, score its held-out games and the whole out-of-fold submission
@@ -65,7 +60,7 @@ def run_cv(config: str, *, folds: int, work_dir: str = None, gpus: int = 1,
         config: the config file.
         folds: K, in 2..number of games.
         work_dir: default ``work_dirs/<config name>_cv``.
-        gpus: processes per fold (``tools/dist_train.sh`` when > 1).
+        gpus: processes per fold (torch's distributed launcher when > 1).
         flip_tta: flip TTA for the out-of-fold predictions.
         cfg_options: ``{key: value}`` merged into the config first.
     """
@@ -81,7 +76,6 @@ def run_cv(config: str, *, folds: int, work_dir: str = None, gpus: int = 1,
         print(f'error: --folds {k} needs 2..{len(games)} games; found {len(games)}',
               file=sys.stderr)
         return 2
-    py = sys.executable
     data_root = cfg.train_dataloader.dataset.data_root
     oof = osp.join(work, 'oof')
     for fold in range(k):
@@ -93,30 +87,26 @@ def run_cv(config: str, *, folds: int, work_dir: str = None, gpus: int = 1,
         fold_config(cfg, train, held, fdir).dump(cfg_path)
         print(f'== fold {fold + 1}/{k}: {len(train)} train games, held out: {held}', flush=True)
         if not osp.exists(osp.join(fdir, 'last_checkpoint')):
-            if gpus > 1:
-                rc = _run(['bash', 'tools/dist_train.sh', cfg_path, str(gpus),
-                           '--work-dir', fdir])
-            else:
-                rc = _run([py, 'tools/train.py', cfg_path, '--work-dir', fdir])
+            rc = run_command(train_command(cfg_path, fdir, gpus=gpus))
             if rc:
                 print(f'error: fold {fold} training failed (exit {rc})', file=sys.stderr)
                 return rc
         with open(osp.join(fdir, 'last_checkpoint')) as f:
             ckpt = f.read().strip()
-        cmd = [py, 'tools/ball_action/inference.py', cfg_path, ckpt, data_root, '--games', *held,
-               '--out-dir', oof, '--skip-existing']
-        rc = _run(cmd + (['--flip-tta'] if flip_tta else []))
+        cmd = cli_command('ball_action_inference', cfg_path, ckpt, data_root, '--games', *held,
+                          '--out-dir', oof, '--skip-existing')
+        rc = run_command(cmd + (['--flip-tta'] if flip_tta else []))
         if rc:
             print(f'error: out-of-fold inference of fold {fold} failed', file=sys.stderr)
             return rc
     sub = osp.join(work, 'oof_submission')
     ev = cfg.val_evaluator
-    rc = _run([py, 'tools/ball_action/submission.py', oof, '--out-dir', sub,
-               '--config', config])
+    rc = run_command(cli_command('ball_action_submission', oof, '--out-dir', sub,
+                                 '--config', config))
     if rc == 0:
-        rc = _run([py, 'tools/evaluate_spotting.py', data_root, sub, '--label-file',
-                   ev.get('label_file', 'Labels-ball.json'), '--framerate',
-                   str(ev.get('fps', 25)), '--metric', 'at1', '--classes',
-                   *ev.get('classes', ('PASS', 'DRIVE'))])
+        rc = run_command(cli_command(
+            'evaluate_spotting', data_root, sub, '--label-file',
+            ev.get('label_file', 'Labels-ball.json'), '--framerate', ev.get('fps', 25),
+            '--metric', 'at1', '--classes', *ev.get('classes', BALL_CLASSES_2023)))
     print(f'out-of-fold predictions: {oof}; CV submission: {sub}')
     return rc
