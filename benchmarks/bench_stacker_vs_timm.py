@@ -52,7 +52,7 @@ def build_models():
     from mmengine.registry import init_default_scope
 
     import mmsport  # noqa: F401  (registers the models)
-    from mmsport.models.recognizers.base_window_spotter import DEFAULT_ENCODER_2D
+    from mmsport.models.spotters.base_window_spotter import DEFAULT_ENCODER_2D
     from mmsport.registry import MODELS
     init_default_scope('mmsport')
     models = {}

@@ -1,3 +1,5 @@
+from mmsport.video.frame_sources import ClipFrames, VideoFrames, VideoReadError, open_frames
+
 from .ball_tracking import BallTrackStreamer, init_tracker, tracker_io_settings
 from .inference import init_model
 from .inferencers import (BallTrackingInferencer, ClipSpottingInferencer, DetectionInferencer,
@@ -8,7 +10,6 @@ from .reid import (CropReadError, extract_embeddings, list_crops, load_gallery,
 from .spotting import (SpottingStreamer, load_raw_scores, raw_scores_path, save_raw_scores,
                        spotting_io_settings)
 from .transformer_spotting import HalfSpotter, clip_io_settings, window_starts
-from .video_io import ClipFrames, VideoFrames, VideoReadError, open_frames
 
 __all__ = ['MMSportInferencer', 'BallTrackingInferencer', 'WindowSpottingInferencer',
            'ClipSpottingInferencer', 'ReIDInferencer', 'RecognitionInferencer',

@@ -14,8 +14,8 @@ from mmengine.config import Config
 
 from mmsport.datasets.tennis_io import resize_frame
 from mmsport.video.input_geometry import frame_stride, model_input_size
+from mmsport.video.frame_sources import prefetch
 from .inference import init_model
-from .video_io import prefetch
 
 
 def tracker_io_settings(cfg: Config) -> dict:

@@ -24,8 +24,8 @@ from typing import Dict, List, Optional, Sequence
 from mmsport.fileio.ball_tracking import list_ball_clips, read_clip_labels
 from mmsport.fileio.errors import BallDataError
 from mmsport.utils.atomic import atomic_open
+from mmsport.video.frame_sources import open_frames
 from .ball_tracking import BallTrackStreamer
-from .video_io import open_frames
 
 
 def raw_clip_tracks(model, clips, io_settings: dict, batch_size: int = 16,

@@ -29,14 +29,14 @@ import torch
 import torch.nn as nn
 from mmengine.config import Config
 
-from mmsport.fileio.soccernet import BALL_CLASSES_2023
 from mmsport.fileio.raw_scores import (RAW_SCORES_SUFFIX, load_raw_scores,  # noqa: F401
                                        raw_scores_path, save_raw_scores)
+from mmsport.fileio.soccernet import BALL_CLASSES_2023
 from mmsport.models.task_modules.spotting_codecs import build_spotting_codec, evaluator_codec
 from mmsport.models.task_modules.spotting_decode import centre_scores_to_curve
+from mmsport.video.frame_sources import VideoFrames, prefetch
 
 from .inference import init_model  # noqa: F401  (re-exported for the tools)
-from .video_io import VideoFrames, prefetch
 
 
 def spotting_io_settings(cfg: Config) -> dict:

@@ -12,7 +12,7 @@ from mmengine.dataset import pseudo_collate
 from mmsport.apis.spotting import (SpottingStreamer, StackFeatureCache, init_model,
                                    load_raw_scores, offers_stack_reuse, raw_scores_path,
                                    save_raw_scores, spotting_io_settings)
-from mmsport.apis.video_io import VideoReadError
+from mmsport.video.frame_sources import VideoReadError
 from mmsport.fileio.soccernet import game_videos, list_games
 from mmsport.registry import MODELS
 from mmsport.cli import make_synthetic_soccer as generator

@@ -72,7 +72,7 @@ def test_sample_contract(root):
     assert small[5]['inputs'].shape == (9, 48, 80)
     # the batch goes through the model's preprocessor as (B, T, H, W) float
     from mmengine.dataset import pseudo_collate
-    from mmsport.models.recognizers.gray_frames_preprocessor import GrayFramesPreprocessor
+    from mmsport.models.spotters.gray_frames_preprocessor import GrayFramesPreprocessor
     batch = GrayFramesPreprocessor(pad_size_divisor=32)(pseudo_collate([ds[0], ds[N]]))
     assert batch['inputs'].shape == (2, 15, 96, 160) and batch['inputs'].max() <= 1.0
 

@@ -7,7 +7,7 @@ import shutil
 import numpy as np
 import pytest
 
-from mmsport.apis.video_io import ClipFrames
+from mmsport.video.frame_sources import ClipFrames
 from mmsport.datasets.tennis_io import read_frame
 from mmsport.evaluation.ball_tracking_files import evaluate_tracking_files
 from mmsport.fileio.ball_tracking import prediction_rows

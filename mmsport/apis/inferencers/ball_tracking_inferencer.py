@@ -23,8 +23,8 @@ from mmsport.fileio.ball_tracking import (FRAME_RE, PREDICTION_HEADER, BallClip,
                                           list_ball_clips, read_clip_labels)
 from mmsport.fileio.errors import BallDataError
 from mmsport.registry import INFERENCERS
+from mmsport.video.frame_sources import open_frames
 from ..ball_tracking import BallTrackStreamer, tracker_io_settings
-from ..video_io import open_frames
 from .file_inferencer import FileInferencer
 
 

@@ -138,7 +138,7 @@ class WindowSpottingInferencer(FileInferencer):
 
     def score_video(self, video: str, meta: dict):
         """Decode ``video`` once: ((T, C) per-frame scores, meta incl. fps and n_frames)."""
-        from ..video_io import VideoFrames, prefetch
+        from mmsport.video.frame_sources import VideoFrames, prefetch
         frames = VideoFrames(video)
         scores = self.streamer.run_frames(prefetch(frames, maxsize=16))
         io = self.io

@@ -29,7 +29,7 @@ VARIANTS = ('crop43', 'upsample', 'fps120', 'reencode')
 
 
 def _frames(path: str) -> Iterator[np.ndarray]:
-    from mmsport.apis.video_io import open_frames
+    from mmsport.video.frame_sources import open_frames
     yield from open_frames(path)
 
 

@@ -1,7 +1,7 @@
 """GrayFramesPreprocessor: normalisation, padding and device-side batch augmentation."""
 import torch
 
-from mmsport.models.recognizers import GrayFramesPreprocessor
+from mmsport.models.spotters import GrayFramesPreprocessor
 
 
 def _batch(b=4, t=3, h=8, w=10):

@@ -3,7 +3,7 @@ import torch
 from mmaction.structures import ActionDataSample
 from mmengine.optim import OptimWrapper
 
-from mmsport.models.recognizers import (SEED_PARAM_COUNT, GrayFramesPreprocessor,
+from mmsport.models.spotters import (SEED_PARAM_COUNT, GrayFramesPreprocessor,
                                         SlowFusionStacker)
 from mmsport.registry import MODELS
 
@@ -185,7 +185,7 @@ def test_forward_is_head_over_encoded_stacks_and_stacks_are_batch_independent():
 def test_channels_last_and_silu_are_the_same_function():
     """The speed settings (channels-last 2D encoder, fused SiLU instead of mmcv Swish)
     give the logits and gradients of the plain NCHW / Swish model."""
-    from mmsport.models.recognizers.base_window_spotter import DEFAULT_ENCODER_2D
+    from mmsport.models.spotters.base_window_spotter import DEFAULT_ENCODER_2D
     assert DEFAULT_ENCODER_2D['act_cfg'] == dict(type='SiLU')
     torch.manual_seed(0)
     fast = _model(encoder_2d=dict(NO_DROP_ENCODER, act_cfg=dict(type='SiLU')))

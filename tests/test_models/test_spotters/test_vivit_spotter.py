@@ -6,7 +6,7 @@ from mmaction.structures import ActionDataSample
 from mmengine.config import Config
 from mmengine.optim import OptimWrapper
 
-from mmsport.models.recognizers import ViViTSpotter, tube_mask
+from mmsport.models.spotters import ViViTSpotter, tube_mask
 from mmsport.registry import MODELS
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(

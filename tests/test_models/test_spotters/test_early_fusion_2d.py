@@ -1,7 +1,7 @@
 import torch
 from mmaction.structures import ActionDataSample
 
-from mmsport.models.recognizers import EarlyFusion2D
+from mmsport.models.spotters import EarlyFusion2D
 from mmsport.registry import MODELS
 
 

@@ -7,13 +7,14 @@ from typing import Iterable, Iterator, Optional, Tuple
 import cv2
 import numpy as np
 
-from mmsport.datasets.tennis_io import TennisDataError, list_frames
+from mmsport.fileio.ball_tracking import list_frame_files
+from mmsport.fileio.errors import BallDataError
 
 from mmsport.fileio.media import VIDEO_EXTS  # noqa: F401
 from mmsport.fileio.media import frame_count_problem, read_image
 
 
-class VideoReadError(TennisDataError):
+class VideoReadError(BallDataError):
     """A video that cannot be opened or decoded; the message names the file."""
 
 
@@ -66,17 +67,17 @@ class ClipFrames:
 
     def __init__(self, clip_dir: str, fps: float = 25.0):
         self.path = clip_dir
-        self.frames = list_frames(clip_dir)
+        self.frames = list_frame_files(clip_dir)
         if not self.frames:
-            raise TennisDataError(f'{clip_dir}: no jpg frames')
-        first = read_image(self.frames[0], cv2.IMREAD_COLOR, TennisDataError)
+            raise BallDataError(f'{clip_dir}: no jpg frames')
+        first = read_image(self.frames[0], cv2.IMREAD_COLOR, BallDataError)
         self.size: Tuple[int, int] = (first.shape[1], first.shape[0])
         self.fps = fps
         self.declared_frames = len(self.frames)
 
     def __iter__(self) -> Iterator[np.ndarray]:
         for path in self.frames:  # a truncated jpg is an error, not a grey frame
-            yield read_image(path, cv2.IMREAD_COLOR, TennisDataError)
+            yield read_image(path, cv2.IMREAD_COLOR, BallDataError)
 
 
 def open_frames(path: str, fps: Optional[float] = None):

@@ -2,7 +2,7 @@ import threading
 
 import pytest
 
-from mmsport.apis.video_io import VideoReadError, open_frames, prefetch
+from mmsport.video.frame_sources import VideoReadError, open_frames, prefetch
 
 
 def test_prefetch_keeps_order_and_bounds_lookahead():
