@@ -63,6 +63,63 @@ def last_val_metrics(work_dir: str) -> Dict[str, float]:
     return last
 
 
+def expected_metric_names(config: str) -> Optional[List[str]]:
+    """The metric names the config's ``val_evaluator`` reports, known before any training.
+
+    Each metric of the evaluator is built and asked for its result on no samples
+    (``compute_metrics([])``), with mmengine's ``prefix/`` added as the runner does.
+    None when that cannot tell (a metric that needs samples to name its keys): the
+    name is then checked after the first run, as before.
+    """
+    from mmengine.config import Config
+    from mmengine.logging import MMLogger
+    from mmengine.registry import init_default_scope
+
+    import mmsport  # noqa: F401  (registries)
+    from mmsport.registry import METRICS
+    if not osp.isfile(config):
+        return None
+    cfg = Config.fromfile(config)
+    init_default_scope(cfg.get('default_scope', 'mmsport'))
+    evaluators = cfg.get('val_evaluator')
+    if evaluators is None:
+        return None
+    if isinstance(evaluators, dict) and 'metrics' in evaluators:  # an Evaluator config
+        evaluators = evaluators['metrics']
+    names = []
+    logger = MMLogger.get_current_instance()
+    level = logger.level
+    logger.setLevel('ERROR')  # "no results" warnings of the empty evaluation
+    try:
+        for metric_cfg in (evaluators if isinstance(evaluators, (list, tuple)) else [evaluators]):
+            metric = METRICS.build(metric_cfg)
+            keys = metric.compute_metrics([])
+            if not isinstance(keys, dict) or not keys:
+                return None
+            prefix = getattr(metric, 'prefix', None)
+            names += [f'{prefix}/{k}' if prefix else k for k in keys]
+    except Exception:  # a metric that cannot evaluate nothing: check after the first run
+        return None
+    finally:
+        logger.setLevel(level)
+    return names
+
+
+def check_metric_name(config: str, metric: Optional[str]) -> None:
+    """Raise ``ValueError`` (naming the close matches) when ``metric`` is not one the
+    config's evaluator reports; do nothing when that cannot be known before training."""
+    if metric is None:
+        return
+    names = expected_metric_names(config)
+    if names is None or metric in names:
+        return
+    import difflib
+    close = difflib.get_close_matches(metric, names, n=3, cutoff=0.5)
+    hint = f'; did you mean {" or ".join(repr(c) for c in close)}?' if close else ''
+    raise ValueError(f'{config}: its val_evaluator does not report --metric {metric!r} '
+                     f'(it reports {names}){hint}')
+
+
 def summarize(values: Sequence[float]) -> Dict[str, float]:
     """``mean``, ``min``, ``max`` and sample ``std`` (0 for one value) of ``values``."""
     vals = [float(v) for v in values]
@@ -133,7 +190,12 @@ def run_seeds(config: str, seeds: Sequence[int], work_root: str,
 
     Returns:
         ``dict(config, seeds, runs={seed: metrics}, failed=[seeds], summary={metric: stats})``.
+
+    Raises:
+        ValueError: ``metric`` is not one the config's evaluator reports (checked before
+            any training where the evaluator can tell, :func:`check_metric_name`).
     """
+    check_metric_name(config, metric)  # a typo stops here, not after the first training
     runs, failed = {}, []
     final_name = final_checkpoint_name(config, cfg_options) if reuse_finished else None
     for i, seed in enumerate(seeds):

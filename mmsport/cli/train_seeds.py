@@ -44,6 +44,9 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print('[seeds] interrupted', file=sys.stderr)
         return 130
+    except ValueError as e:  # e.g. a --metric the config's evaluator does not report
+        print(f'error: {e}', file=sys.stderr)
+        return 2
     print(format_summary(result))
     print(f'[seeds] written {osp.join(root, "seeds.json")}')
     return 1 if result['failed'] else 0

@@ -115,3 +115,27 @@ def test_reuse_finished_reads_back_only_finished_runs(tmp_path, capsys):
     assert trained == [1]  # seed 0 read back, seed 1 trained again
     assert res['runs'][0] == {'f1': 0.5} and 'seed 0 finished earlier' in capsys.readouterr().out
     assert res['runs'][1]['f1'] == pytest.approx(1.1) and res['failed'] == []
+
+
+def test_a_metric_the_evaluator_does_not_report_stops_before_training(tmp_path, capsys):
+    from mmsport.apis.seed_sweep import expected_metric_names
+    cfg = tmp_path / 'cfg.py'
+    cfg.write_text("default_scope = 'mmsport'\n"
+                   "val_evaluator = dict(type='SpottingMAPMetric', data_root='unused', "
+                   "tolerances=('at1', 'tight'))\n")
+    assert expected_metric_names(str(cfg)) == ['mAP@1', 'tight_avg_mAP']
+    calls = []
+
+    def command(*a):
+        calls.append(a)
+        return [sys.executable, '-c', 'pass']
+    with pytest.raises(ValueError, match=r"does not report --metric 'mAP@l'.*did you mean "
+                                         r"'mAP@1'"):
+        run_seeds(str(cfg), [0], str(tmp_path / 'w'), metric='mAP@l', command=command)
+    assert calls == []  # nothing trained
+    assert main([str(cfg), '--metric', 'SiBaTrAc', '--work-dir', str(tmp_path / 'w2')]) == 2
+    assert "does not report --metric 'SiBaTrAc'" in capsys.readouterr().err
+    # an evaluator that cannot name its keys on no samples: checked after the first run
+    cfg.write_text("default_scope = 'mmsport'\n"
+                   "val_evaluator = dict(type='ReIDMetric')\n")
+    assert expected_metric_names(str(cfg)) is None

@@ -58,6 +58,10 @@ class SiBaTrAccMetric(BaseMetric):
         return tracknet_tolerance(width)
 
     def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
+        if not results:  # the same keys, zero (as SpottingMAPMetric does), not a crash
+            MMLogger.get_current_instance().warning('SiBaTrAccMetric: no results to evaluate')
+            counts = tracknet_counts(np.zeros((0, 3)), np.zeros((0, 3)), 1.0)
+            return dict(SiBaTrAcc=0.0, **tracknet_scores(counts), **counts, tol=0.0)
         clips = defaultdict(list)
         for r in results:
             clips[r['key']].append(r)

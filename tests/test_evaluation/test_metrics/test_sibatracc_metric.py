@@ -64,3 +64,12 @@ def test_tracknet_counts_and_default_tolerance():
     m.process({}, [_sample('c', i, g, p) for i, (g, p) in enumerate(zip(gt, pred))])
     res = m.evaluate(len(gt))
     assert res['tol'] == 11.0 and (res['tp'], res['fp1']) == (3, 0)
+
+
+def test_no_results_gives_the_same_keys_at_zero():
+    """An empty evaluation names its keys (train_seeds.py checks --metric against them)."""
+    metric = METRICS.build(dict(type='SiBaTrAccMetric'))
+    out = metric.compute_metrics([])
+    assert set(out) == {'SiBaTrAcc', 'accuracy', 'precision', 'recall', 'f1', 'tp', 'fp1',
+                        'fp2', 'fn', 'tn', 'tol'}
+    assert all(v == 0 for v in out.values())
