@@ -34,15 +34,38 @@ def dilate_frames(frames: np.ndarray, n_frames: int, window: int) -> np.ndarray:
     return np.cumsum(edges)[:n_frames] > 0
 
 
+def _weighted_windows(frames: Sequence[int], weights: Sequence[float], n_frames: int,
+                      window: int) -> np.ndarray:
+    """(n_frames,) sum over actions of ``weight / window frames`` on each action's window,
+    normalised to sum 1 (the in-video part of each window)."""
+    frames = np.asarray(frames, np.int64)
+    weights = np.asarray(weights, np.float64)
+    if weights.shape != frames.shape or not np.all(weights > 0):
+        raise ValueError(f'action_weights must be {len(frames)} positive numbers, '
+                         f'got {weights.tolist()}')
+    r = int(window) // 2
+    lo, hi = np.clip(frames - r, 0, n_frames), np.clip(frames + r + 1, 0, n_frames)
+    density = weights / np.maximum(hi - lo, 1)
+    edges = np.zeros(n_frames + 1)
+    np.add.at(edges, lo, density)
+    np.add.at(edges, hi, -density)
+    out = np.cumsum(edges)[:n_frames]
+    return out / out.sum()
+
+
 def action_sampling_weights(n_frames: int, action_frames: Sequence[int],
                             action_window: int = 9, action_prob: float = 0.5,
                             oof_scores: Optional[np.ndarray] = None,
-                            oof_clear_window: int = 27) -> np.ndarray:
+                            oof_clear_window: int = 27,
+                            action_weights: Optional[Sequence[float]] = None) -> np.ndarray:
     """Centre-frame probabilities of one half (the seed's sampling scheme).
 
     Frames within ``+-action_window // 2`` of an action share the mass
     ``action_prob``, the other frames share ``1 - action_prob`` (0.5: equal
-    chance of an event window and an empty one). With ``oof_scores``
+    chance of an event window and an empty one). With ``action_weights`` (one
+    per action, e.g. the inverse frequency of its class) the mass ``action_prob``
+    is split between the actions in proportion to them (each action's share
+    spread over the frames of its window) instead of equally between the frames. With ``oof_scores``
     (out-of-fold max-class scores per frame, NaN where unpredicted), an empty
     frame outside ``+-oof_clear_window // 2`` of every action gets
     ``max(its base weight, score * weight of an action frame)`` -- confident
@@ -57,6 +80,9 @@ def action_sampling_weights(n_frames: int, action_frames: Sequence[int],
     if n_near == 0 or n_far == 0:
         return np.full(n_frames, 1.0 / n_frames)
     w = np.where(near, action_prob / n_near, (1.0 - action_prob) / n_far)
+    if action_weights is not None:
+        w[near] = action_prob * _weighted_windows(action_frames, action_weights, n_frames,
+                                                  action_window)[near]
     if oof_scores is not None:
         far = ~dilate_frames(action_frames, n_frames, max(oof_clear_window, action_window))
         scores = np.nan_to_num(np.asarray(oof_scores, np.float64), nan=0.0)
@@ -137,6 +163,9 @@ class SoccerNetBallDataset(BaseDataset):
         oof_dir: folder(s) of out-of-fold predictions that reweight sampling
             (see :func:`load_oof_scores`); None: action weighting only.
         oof_clear_window: see :func:`action_sampling_weights`.
+        class_balanced: draw the windows of each class equally often: every
+            action's share of a half's action mass is the inverse of its class's
+            number of actions in the dataset (False: the seed's, equal per frame).
         skip_unknown_labels: drop labels outside ``classes`` instead of raising.
         **kwargs: ``pipeline``, ``test_mode``, ``lazy_init`` ... of BaseDataset.
     """
@@ -149,7 +178,8 @@ class SoccerNetBallDataset(BaseDataset):
                  val_stride: Optional[int] = None, samples_per_epoch: int = 256,
                  seed: Optional[int] = None, action_window: int = 9,
                  action_prob: float = 0.5, oof_dir: Union[None, str, Sequence[str]] = None,
-                 oof_clear_window: int = 27, skip_unknown_labels: bool = False, **kwargs):
+                 oof_clear_window: int = 27, skip_unknown_labels: bool = False,
+                 class_balanced: bool = False, **kwargs):
         if mode not in ('train', 'val', 'test'):
             raise ValueError(f"mode must be 'train', 'val' or 'test', got {mode!r}")
         if not 0.0 < action_prob < 1.0:
@@ -162,6 +192,7 @@ class SoccerNetBallDataset(BaseDataset):
         self.samples_per_epoch, self.seed = int(samples_per_epoch), seed
         self.action_window, self.action_prob = int(action_window), float(action_prob)
         self.oof_dir, self.oof_clear_window = oof_dir, int(oof_clear_window)
+        self.class_balanced = bool(class_balanced)
         self.skip_unknown_labels = skip_unknown_labels
         kwargs.setdefault('ann_file', '')
         kwargs.setdefault('test_mode', mode != 'train')
@@ -255,12 +286,21 @@ class SoccerNetBallDataset(BaseDataset):
         ``oof_dir`` is set); val/test mode keeps every ``stride``-th frame.
         """
         self.full_init()
+        class_weight = None
+        if self.class_balanced:
+            counts = np.bincount(np.concatenate([h['label_classes'] for h in self._halves]
+                                                + [np.zeros(0, np.int64)]),
+                                 minlength=len(self.classes))
+            class_weight = 1.0 / np.maximum(counts, 1)  # (C,)
         out = []
         for h in self._halves:
             oof = None if self.oof_dir is None else load_oof_scores(
                 self.oof_dir, h['game'], h['half'], h['n_frames'])
+            weights = None if class_weight is None or not len(h['label_classes']) else \
+                class_weight[h['label_classes']]
             w = action_sampling_weights(h['n_frames'], h['label_frames'], self.action_window,
-                                        self.action_prob, oof, self.oof_clear_window)
+                                        self.action_prob, oof, self.oof_clear_window,
+                                        action_weights=weights)
             w = w[::self.stride]
             out.append(w / w.sum() / len(self._halves))
         return np.concatenate(out)

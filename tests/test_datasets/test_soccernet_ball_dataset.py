@@ -133,6 +133,49 @@ def test_action_weighted_sampling_mass(root):
     assert abs(_near_fraction(ds8, list(SoccerWindowSampler(ds8))) - 0.8) < 0.04
 
 
+def test_action_weights_split_the_action_mass():
+    """Hand-worked: windows of 9 frames, weights 1 : 3 -> 0.125 and 0.375 of the mass 0.5
+    (each spread evenly over its window); a window cut by the video edge keeps its share."""
+    w = action_sampling_weights(100, [20, 60], action_window=9, action_prob=0.5,
+                                action_weights=[1.0, 3.0])
+    assert w.sum() == pytest.approx(1.0)
+    assert w[16:25].sum() == pytest.approx(0.125) and np.ptp(w[16:25]) < 1e-12
+    assert w[56:65].sum() == pytest.approx(0.375) and np.ptp(w[56:65]) < 1e-12
+    edge = action_sampling_weights(100, [1, 60], action_window=9, action_prob=0.5,
+                                   action_weights=[1.0, 1.0])
+    assert edge[0:6].sum() == pytest.approx(0.25) and edge[56:65].sum() == pytest.approx(0.25)
+    with pytest.raises(ValueError, match='action_weights'):
+        action_sampling_weights(100, [20, 60], action_weights=[1.0])
+
+
+def test_class_balanced_sampling_draws_each_class_equally(root):
+    def class_share(ds, ids):
+        counts = np.zeros(2)
+        for i in ids:
+            info = ds.get_data_info(i)
+            d = np.abs(info['label_frames'] - info['frame'])
+            if len(d) and d.min() <= 4:
+                counts[info['label_classes'][np.argmin(d)]] += 1
+        return counts / counts.sum()
+
+    def one_drive_a_half(ds):
+        """The tiny game's halves relabelled in memory: 4 actions each, the first of
+        class 1, so the plain sampler draws class 1 a quarter of the time."""
+        ds.full_init()
+        for h in ds._halves:
+            h['label_frames'] = np.array([20, 60, 100, 140], np.int64)
+            h['label_classes'] = np.array([1, 0, 0, 0], np.int64)
+        return ds
+    plain = one_drive_a_half(SoccerNetBallDataset(root, samples_per_epoch=3000, seed=3))
+    balanced = one_drive_a_half(SoccerNetBallDataset(root, samples_per_epoch=3000, seed=3,
+                                                     class_balanced=True))
+    share = class_share(plain, list(SoccerWindowSampler(plain)))
+    assert abs(share[1] - 0.25) < 0.06
+    ids = list(SoccerWindowSampler(balanced))
+    assert np.abs(class_share(balanced, ids) - 0.5).max() < 0.06  # each class as often
+    assert abs(_near_fraction(balanced, ids) - 0.5) < 0.05  # the action mass is unchanged
+
+
 def test_sampler_reproducible_and_sharded(root):
     ds = SoccerNetBallDataset(root, samples_per_epoch=101, seed=7)
     a, b = SoccerWindowSampler(ds), SoccerWindowSampler(ds, seed=123)  # dataset seed wins
