@@ -40,15 +40,17 @@ class BallTrackStreamer:
         batch_size: stacks per forward pass.
         input_scale: scale frames by this factor instead of fitting them.
         target_fps: frame rate the model's stacks were sampled at (None: consecutive).
-        cpu_speedup: on a CPU, run the model's backbone as a traced, frozen
-            channels-last copy (:class:`~mmsport.models.trackers.FrozenCPUForward`:
-            2-3x faster, the same heatmaps to float rounding). Taken at construction:
-            later changes to the model's weights are not seen.
+        cpu_speedup: on a CPU, run the model's backbone on a faster CPU path
+            (:func:`~mmsport.models.trackers.fast_cpu_forward`): ``True`` / ``'auto'``
+            ONNX Runtime when installed (3.5-5x eager PyTorch), else a traced, frozen
+            channels-last copy (2-3x); ``'onnxruntime'`` or ``'torchscript'`` to choose;
+            ``False``: eager PyTorch. The same heatmaps to float rounding. Taken at
+            construction: later changes to the model's weights are not seen.
     """
 
     def __init__(self, model, stack_size: int, input_size: Tuple[int, int],
                  batch_size: int = 16, input_scale: Optional[float] = None,
-                 target_fps: Optional[float] = None, cpu_speedup: bool = True):
+                 target_fps: Optional[float] = None, cpu_speedup=True):
         self.model = model
         self.stack_size = stack_size
         self.input_size = tuple(input_size)
@@ -58,8 +60,10 @@ class BallTrackStreamer:
         self.device = next(model.parameters()).device
         self._forward = lambda inputs: model(inputs, mode='tensor')
         if cpu_speedup and self.device.type == 'cpu' and hasattr(model, 'backbone'):
-            from mmsport.models.trackers.cpu_inference import FrozenCPUForward
-            self._forward = FrozenCPUForward(model.backbone)  # mode='tensor' is the backbone
+            from mmsport.models.trackers.cpu_inference import fast_cpu_forward
+            backend = 'auto' if cpu_speedup is True else cpu_speedup
+            self._forward = fast_cpu_forward(model.backbone, backend)  # = mode='tensor'
+        self.cpu_backend = type(self._forward).__name__  # which path runs the network
 
     @torch.no_grad()
     def _infer(self, batch: np.ndarray, full_size: Tuple[int, int], want_heat: bool):

@@ -151,8 +151,9 @@ class BallTrackingInferencer(FileInferencer):
         device: e.g. ``'cpu'`` or ``'cuda:0'`` (None: the best available).
         batch_size: stacks per forward pass while streaming.
         show_progress: a progress bar over the clips.
-        cpu_speedup: on a CPU, run a traced, frozen channels-last copy of the network
-            (:class:`~mmsport.apis.BallTrackStreamer`; the same tracks, 2-3x faster).
+        cpu_speedup: on a CPU, run the network through ONNX Runtime when installed,
+            else a traced, frozen channels-last copy (:class:`~mmsport.apis.BallTrackStreamer`;
+            the same tracks, 3.5-5x / 2-3x faster); ``False``: eager PyTorch.
 
     Call with a path or a list of paths (videos, clip folders, dataset roots)
     and ``out_dir``; keyword options ``vis`` (overlay videos), ``tail``,
@@ -163,7 +164,7 @@ class BallTrackingInferencer(FileInferencer):
     forward_kwargs: set = {'vis', 'tail', 'postprocess'}
 
     def __init__(self, model, weights: Optional[str] = None, device: Optional[str] = None,
-                 batch_size: int = 16, show_progress: bool = True, cpu_speedup: bool = True):
+                 batch_size: int = 16, show_progress: bool = True, cpu_speedup=True):
         super().__init__(model, weights, device, show_progress)
         self.streamer = BallTrackStreamer(self.model, batch_size=batch_size,
                                           cpu_speedup=cpu_speedup,

@@ -1,7 +1,7 @@
 from .ball_heatmap_tracker import BallHeatmapTracker
 from .ball_stack_preprocessor import BallStackPreprocessor
-from .cpu_inference import FrozenCPUForward
+from .cpu_inference import FrozenCPUForward, OnnxRuntimeForward, fast_cpu_forward
 from .trajectory import postprocess_trajectory
 
 __all__ = ['BallHeatmapTracker', 'BallStackPreprocessor', 'FrozenCPUForward',
-           'postprocess_trajectory']
+           'OnnxRuntimeForward', 'fast_cpu_forward', 'postprocess_trajectory']

@@ -1,4 +1,5 @@
-"""Faster CPU inference of a convolutional network: channels-last, traced and frozen.
+"""Faster CPU inference of a convolutional network: ONNX Runtime, or channels-last,
+traced and frozen PyTorch.
 
 On a CPU, PyTorch's eager convolutions of a narrow U-Net spend much of their time on
 memory layout; the same weights run 2-3x faster in channels-last memory format with
@@ -12,8 +13,16 @@ fails and the eager channels-last copy runs (the same numbers, without the foldi
 
 The traced graph is specialised to one input height and width (shapes computed in Python,
 e.g. padding, become constants), so one graph is kept per (H, W); any batch size works.
+
+:class:`OnnxRuntimeForward` exports the same network to ONNX (one model per input size,
+any batch) and runs it with ONNX Runtime's CPU execution provider: on the shipped
+space-to-depth tracker (16 stacks of 640x360, 2 cores) 1.7-1.9x the frames/s of the
+traced, frozen graph, the logits equal to 1e-5. :func:`fast_cpu_forward` picks it when
+``onnxruntime`` and ``onnx`` are installed (``install.sh`` installs them) and falls back to
+:class:`FrozenCPUForward` otherwise, or for an input size that does not export.
 """
 import copy
+import io
 from typing import Dict, Tuple
 
 import torch
@@ -54,3 +63,89 @@ class FrozenCPUForward:
                 return torch.jit.freeze(torch.jit.trace(self.net, x[:1], check_trace=False))
         except Exception:  # noqa: BLE001  (an untraceable net still runs, eagerly)
             return self.net
+
+
+CPU_BACKENDS = ('auto', 'onnxruntime', 'torchscript')
+
+
+class OnnxRuntimeForward:
+    """Callable ``(B, C, H, W) -> net(x)`` through ONNX Runtime on the CPU.
+
+    Args:
+        net: a module in eval mode whose forward takes one float tensor and returns
+            one tensor (e.g. ``BallUNet``). It is copied; later changes are not seen.
+        num_threads: ONNX Runtime's intra-op threads (default: ``torch.get_num_threads()``).
+
+    The first call for a new (C, H, W) exports an ONNX model with a dynamic batch axis
+    and opens a session (a second or two); if the export fails, that size runs on
+    :class:`FrozenCPUForward` instead (the same numbers to float rounding).
+
+    Raises:
+        ImportError: ``onnxruntime`` or ``onnx`` is not installed.
+    """
+
+    def __init__(self, net: nn.Module, num_threads: int = None):
+        import onnx  # noqa: F401  (torch's exporter needs it)
+        import onnxruntime
+        self._ort = onnxruntime
+        self.net = copy.deepcopy(net).eval().float()
+        self.num_threads = int(num_threads or torch.get_num_threads())
+        self._sessions: Dict[Tuple[int, int, int], object] = {}
+        self._fallback = None
+
+    @torch.no_grad()
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        key = tuple(x.shape[1:])
+        session = self._sessions.get(key)
+        if session is None:
+            session = self._sessions[key] = self._export(x)
+        if session is self._torch:
+            return self._fallback(x)
+        out = session.run(None, {'x': x.detach().float().contiguous().numpy()})[0]
+        return torch.from_numpy(out)
+
+    _torch = object()  # marks a size that runs on the PyTorch fallback
+
+    def _export(self, x: torch.Tensor):
+        import warnings
+        try:
+            buf = io.BytesIO()
+            with warnings.catch_warnings():
+                warnings.simplefilter('ignore')
+                torch.onnx.export(self.net, x[:1].float(), buf, input_names=['x'],
+                                  output_names=['y'], dynamic_axes={'x': {0: 'batch'},
+                                                                    'y': {0: 'batch'}},
+                                  opset_version=17, dynamo=False)
+            opts = self._ort.SessionOptions()
+            opts.intra_op_num_threads = self.num_threads
+            opts.inter_op_num_threads = 1
+            opts.graph_optimization_level = self._ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            opts.log_severity_level = 3  # errors only
+            return self._ort.InferenceSession(buf.getvalue(), opts,
+                                              providers=['CPUExecutionProvider'])
+        except Exception:  # noqa: BLE001  (an unexportable net still runs, on torch)
+            if self._fallback is None:
+                self._fallback = FrozenCPUForward(self.net)
+            return self._torch
+
+
+def fast_cpu_forward(net: nn.Module, backend: str = 'auto'):
+    """The fastest available CPU forward of ``net``.
+
+    Args:
+        net: as in :class:`FrozenCPUForward`.
+        backend: ``'auto'`` (ONNX Runtime when installed, else TorchScript),
+            ``'onnxruntime'`` (ImportError when not installed) or ``'torchscript'``.
+
+    Returns:
+        :class:`OnnxRuntimeForward` or :class:`FrozenCPUForward`.
+    """
+    if backend not in CPU_BACKENDS:
+        raise ValueError(f'backend must be one of {CPU_BACKENDS}, got {backend!r}')
+    if backend != 'torchscript':
+        try:
+            return OnnxRuntimeForward(net)
+        except ImportError:
+            if backend == 'onnxruntime':
+                raise
+    return FrozenCPUForward(net)

@@ -1,16 +1,20 @@
-"""FrozenCPUForward: the traced, frozen channels-last copy gives the eager model's numbers,
-for any batch size and for each input size (one graph per size)."""
+"""FrozenCPUForward and OnnxRuntimeForward give the eager model's numbers, for any batch
+size and for each input size (one graph / ONNX model per size); fast_cpu_forward picks."""
 import numpy as np
 import pytest
 import torch
 
 from mmsport.models.backbones import BallUNet
-from mmsport.models.trackers import FrozenCPUForward
+from mmsport.models.trackers import FrozenCPUForward, OnnxRuntimeForward, fast_cpu_forward
 from mmsport.registry import MODELS
 
 
 @pytest.mark.parametrize('space_to_depth', [1, 2])
-def test_same_logits_as_eager_for_sizes_and_batches(space_to_depth):
+@pytest.mark.parametrize('backend', ['torchscript', 'onnxruntime'])
+def test_same_logits_as_eager_for_sizes_and_batches(space_to_depth, backend):
+    if backend == 'onnxruntime':
+        pytest.importorskip('onnxruntime')
+        pytest.importorskip('onnx')
     torch.manual_seed(0)
     net = BallUNet(in_channels=9, channels=(4, 8, 16), space_to_depth=space_to_depth)
     for m in net.modules():  # non-trivial batch-norm statistics, so folding them matters
@@ -18,7 +22,8 @@ def test_same_logits_as_eager_for_sizes_and_batches(space_to_depth):
             m.running_mean.uniform_(-0.5, 0.5)
             m.running_var.uniform_(0.5, 2.0)
     net.eval()
-    fast = FrozenCPUForward(net)
+    fast = fast_cpu_forward(net, backend)
+    assert isinstance(fast, FrozenCPUForward if backend == 'torchscript' else OnnxRuntimeForward)
     for h, w in [(36, 64), (37, 51), (36, 64)]:
         for batch in (3, 1):
             x = torch.rand(batch, 9, h, w)
@@ -27,7 +32,40 @@ def test_same_logits_as_eager_for_sizes_and_batches(space_to_depth):
             got = fast(x)
             assert got.shape == (batch, h, w)
             torch.testing.assert_close(got, want, rtol=1e-4, atol=1e-4)
-    assert sorted(fast._graphs) == [(36, 64), (37, 51)]
+    sizes = fast._graphs if backend == 'torchscript' else [k[1:] for k in fast._sessions]
+    assert sorted(sizes) == [(36, 64), (37, 51)]
+
+
+def test_backend_choice_and_fallbacks(monkeypatch):
+    """'auto' takes ONNX Runtime when importable, else TorchScript; a size that does not
+    export runs on the frozen PyTorch graph with the same numbers."""
+    import builtins
+    net = BallUNet(in_channels=3, channels=(4, 8)).eval()
+    with pytest.raises(ValueError, match='backend'):
+        fast_cpu_forward(net, 'tensorrt')
+    real_import = builtins.__import__
+
+    def no_onnxruntime(name, *args, **kwargs):
+        if name == 'onnxruntime':
+            raise ImportError('No module named onnxruntime')
+        return real_import(name, *args, **kwargs)
+    monkeypatch.setattr(builtins, '__import__', no_onnxruntime)
+    assert isinstance(fast_cpu_forward(net), FrozenCPUForward)
+    with pytest.raises(ImportError):
+        fast_cpu_forward(net, 'onnxruntime')
+    monkeypatch.setattr(builtins, '__import__', real_import)
+    pytest.importorskip('onnxruntime')
+    pytest.importorskip('onnx')
+    fast = fast_cpu_forward(net)
+    assert isinstance(fast, OnnxRuntimeForward)
+
+    def cannot_export(*args, **kwargs):
+        raise RuntimeError('unsupported op')
+    monkeypatch.setattr(torch.onnx, 'export', cannot_export)
+    x = torch.rand(2, 3, 8, 10)
+    with torch.no_grad():
+        torch.testing.assert_close(fast(x), net(x), rtol=1e-4, atol=1e-4)
+    assert isinstance(fast._fallback, FrozenCPUForward)
 
 
 def test_untraceable_net_falls_back_to_eager(monkeypatch):
@@ -53,6 +91,7 @@ def test_streamer_tracks_the_same_with_and_without_the_speedup():
     frames = [np.random.default_rng(i).integers(0, 255, (72, 128, 3), np.uint8)
               for i in range(7)]
     runs = [BallTrackStreamer(model, 3, (64, 36), batch_size=4, cpu_speedup=flag).run(frames)
-            for flag in (False, True)]
-    np.testing.assert_allclose(runs[0][0], runs[1][0], atol=1e-3)  # (code, x, y) per frame
-    np.testing.assert_allclose(runs[0][1], runs[1][1], atol=1e-4)
+            for flag in (False, True, 'torchscript')]
+    for fast in runs[1:]:
+        np.testing.assert_allclose(runs[0][0], fast[0], atol=1e-3)  # (code, x, y) per frame
+        np.testing.assert_allclose(runs[0][1], fast[1], atol=1e-4)
