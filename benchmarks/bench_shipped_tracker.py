@@ -11,9 +11,11 @@ same frames of VIDEO (default: a generated 1280x720 H.264 rally): decode once, r
 stack, forward, decode the heatmap, post-process the track and write the CSV
 (``track_clip``). Rows, each against the first (the baseline):
 
-* ``shuttlecock`` in eager PyTorch (``cpu_speedup=False``: how it ran before);
-* ``shuttlecock`` as ``tools/inference.py`` runs it now (traced, frozen, channels-last);
-* every other ball tracker of the zoo (e.g. ``shuttlecock-fast``), the same way;
+* ``shuttlecock`` in eager PyTorch (``cpu_speedup=False``);
+* ``shuttlecock`` on the TorchScript CPU path (traced, frozen, channels-last;
+  ``cpu_speedup='torchscript'``: how it ran before ONNX Runtime);
+* every ball tracker of the zoo as ``tools/inference.py`` runs it now (ONNX Runtime when
+  installed, else the TorchScript path; the row says which);
 * a U-Net of TrackNetV2/V3's size (channels 64-128-256-512, 7.7 M parameters, random
   weights: speed does not depend on them) at TrackNet's 512x288 input, the same way.
 
@@ -81,11 +83,14 @@ def main(argv=None):
         return BallTrackingInferencer(info.config, info.weights, 'cpu', show_progress=False,
                                       **kwargs)
 
-    models = [('shuttlecock, eager (before)', zoo('shuttlecock', cpu_speedup=False), False)]
+    models = [('shuttlecock, eager', zoo('shuttlecock', cpu_speedup=False), False),
+              ('shuttlecock, TorchScript', zoo('shuttlecock', cpu_speedup='torchscript'),
+               False)]
     for info in load_model_index():
         if task_of(info.config) == 'ball_tracking':
             label = (info.entry.get('Alias') or [info.name])[0]
-            models.append((label, zoo(info.name), True))
+            inf = zoo(info.name)
+            models.append((f'{label}, {inf.streamer.cpu_backend}', inf, True))
     big_cfg = Config.fromfile(get_model_info('shuttlecock').config)
     big_cfg.model.backbone.channels = (64, 128, 256, 512)
     big_cfg.test_dataloader.dataset.input_size = (512, 288)   # TrackNet's input
@@ -115,7 +120,7 @@ def main(argv=None):
         for name, n_params, fps, n, shipped in rows:
             verdict = (' real time' if fps >= 30 else f' {fps / 30:.2f}x real time') if shipped \
                 else ''
-            print(f'{name:30s} {n_params:>11,d} params  {fps:7.1f} frames/s  '
+            print(f'{name:42s} {n_params:>11,d} params  {fps:7.1f} frames/s  '
                   f'ratio {fps / base:5.2f}  ({n} frames){verdict}')
     return 0
 

@@ -28,11 +28,17 @@ class BallStackPreprocessor(BaseDataPreprocessor):
         self.register_buffer('std', torch.tensor(std).view(1, 3, 1, 1, 1), False)
 
     def forward(self, data: dict, training: bool = False) -> dict:
+        """``inputs``: (B, 3*S, H, W) uint8 (or a list of (3*S, H, W)) -> (B, 3*S, H, W)
+        float ``(x - mean) / std``, computed as ``x * (1 / std) - mean / std`` in place on
+        the one float copy (two passes over the batch, no transposed copies)."""
         data = self.cast_data(data)
         inputs = data['inputs']
         if isinstance(inputs, (list, tuple)):
             inputs = torch.stack(list(inputs))
         b, c, h, w = inputs.shape  # (B, 3*S, H, W)
-        x = inputs.float().view(b, c // 3, 3, h, w).transpose(1, 2)  # (B, 3, S, H, W)
-        x = ((x - self.mean) / self.std).transpose(1, 2).reshape(b, c, h, w)
+        scale = (1.0 / self.std).view(3).repeat(c // 3).view(1, c, 1, 1)  # frame-major
+        bias = (-self.mean / self.std).view(3).repeat(c // 3).view(1, c, 1, 1)
+        x = inputs.to(torch.float32).mul_(scale)
+        if bool(bias.any()):
+            x.add_(bias)
         return dict(inputs=x, data_samples=data.get('data_samples'))
