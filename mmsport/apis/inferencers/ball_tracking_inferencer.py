@@ -153,7 +153,7 @@ class BallTrackingInferencer(FileInferencer):
         show_progress: a progress bar over the clips.
         cpu_speedup: on a CPU, run the network through ONNX Runtime when installed,
             else a traced, frozen channels-last copy (:class:`~mmsport.apis.BallTrackStreamer`;
-            the same tracks, 3.5-5x / 2-3x faster); ``False``: eager PyTorch.
+            the same tracks, faster); ``False``: eager PyTorch.
 
     Call with a path or a list of paths (videos, clip folders, dataset roots)
     and ``out_dir``; keyword options ``vis`` (overlay videos), ``tail``,

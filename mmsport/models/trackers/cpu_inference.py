@@ -16,8 +16,9 @@ e.g. padding, become constants), so one graph is kept per (H, W); any batch size
 
 :class:`OnnxRuntimeForward` exports the same network to ONNX (one model per input size,
 any batch) and runs it with ONNX Runtime's CPU execution provider: on the shipped
-space-to-depth tracker (16 stacks of 640x360, 2 cores) 1.7-1.9x the frames/s of the
-traced, frozen graph, the logits equal to 1e-5. :func:`fast_cpu_forward` picks it when
+space-to-depth tracker (16 stacks of 640x360, 2 cores) 1.02-1.12x the frames/s of the
+traced, frozen graph on idle cores and 1.7-1.9x with another job running beside it; the
+logits equal to 1e-5. :func:`fast_cpu_forward` picks it when
 ``onnxruntime`` and ``onnx`` are installed (``install.sh`` installs them) and falls back to
 :class:`FrozenCPUForward` otherwise, or for an input size that does not export.
 """
