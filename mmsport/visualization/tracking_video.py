@@ -82,11 +82,20 @@ class TrackingVideoWriter:
         self.size = tuple(int(v) for v in size)
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         self._tmp = partial_path(path)
-        self._writer = _open_writer(self._tmp, os.path.splitext(path)[1] or '.mp4',
-                                    float(fps), self.size)
-        if self._writer is None:
-            raise OSError(f'{path}: cannot open a video writer')
+        self._writer = None
         self.frames = 0
+        try:  # an interrupt anywhere in here (e.g. Ctrl-C while OpenCV opens the file)
+            self._writer = _open_writer(self._tmp, os.path.splitext(path)[1] or '.mp4',
+                                        float(fps), self.size)
+            if self._writer is None:
+                raise OSError(f'{path}: cannot open a video writer')
+        except BaseException:  # leaves no partial file: __exit__ will never run
+            if self._writer is not None:
+                self._writer.release()
+                self._writer = None
+            if os.path.exists(self._tmp):
+                os.remove(self._tmp)
+            raise
 
     def write(self, frame: np.ndarray) -> None:
         if (frame.shape[1], frame.shape[0]) != self.size:
