@@ -61,8 +61,8 @@ def main(argv=None):
 
     import mmsport  # noqa: F401
     from mmengine.registry import init_default_scope
-    from mmsport.datasets.soccernet_ball_dataset import (SoccerNetBallDataset,
-                                                         SoccerWindowSampler)
+    from mmsport.datasets.samplers import SoccerWindowSampler
+    from mmsport.datasets.soccernet_ball_dataset import SoccerNetBallDataset
     from mmsport.datasets.transforms.soccer_window_transforms import (
         PackSoccerWindowInputs, RandomHorizontalFlipWindow, SoccerWindowTarget, decode_gray,
         open_video, window_indices)

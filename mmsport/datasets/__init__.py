@@ -2,7 +2,8 @@ from .basketball_reid_dataset import BasketballReIDDataset
 from .recognition_datasets import RawframeCatDataset, VideoCatDataset
 from .class_folder_video_dataset import ClassFolderVideoDataset
 from .reid_folds import ReIDFoldError
-from .soccernet_ball_dataset import SoccerNetBallDataset, SoccerWindowSampler
+from .samplers import SoccerWindowSampler
+from .soccernet_ball_dataset import SoccerNetBallDataset
 from mmsport.fileio.soccernet import SoccerNetDataError
 from .soccernet_v2_clip_dataset import SoccerNetV2ClipDataset
 from .ball_tracking_dataset import BallTrackingDataset, TennisBallDataset

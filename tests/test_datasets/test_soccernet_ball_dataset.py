@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import torch
 
+from mmsport.datasets.samplers import SoccerWindowSampler
 from mmsport.datasets.soccernet_ball_dataset import (SoccerNetBallDataset,
-                                                     SoccerWindowSampler,
                                                      action_sampling_weights, dilate_frames)
 from mmsport.fileio.soccernet import SoccerNetDataError, list_games, read_labels
 from mmsport.datasets.transforms.soccer_window_transforms import (

@@ -1,3 +1,4 @@
 from .pk_sampler import PKSampler
+from .soccer_window_sampler import SoccerWindowSampler
 
-__all__ = ['PKSampler']
+__all__ = ['PKSampler', 'SoccerWindowSampler']
