@@ -11,3 +11,24 @@ class CfgOptionsAction(DictAction):
     @staticmethod
     def _parse_iterable(val: str):
         return parse_cfg_value(val)
+
+
+def load_run_config(config: str, cfg_options=None, allow_new_keys: bool = False,
+                    work_dir: str = None):
+    """The config of a ``tools/train.py`` / ``tools/test.py`` run: read, its keys and the
+    ``--cfg-options`` keys checked for typos (``ConfigKeyError``), the options merged, and
+    ``work_dir`` set (the given one, else the config's, else ``work_dirs/<config name>``)."""
+    import os.path as osp
+
+    from mmengine.config import Config
+
+    from mmsport.utils import check_config_keys
+    cfg = Config.fromfile(config)
+    check_config_keys(cfg, cfg_options, allow_new_keys=allow_new_keys)
+    if cfg_options is not None:
+        cfg.merge_from_dict(cfg_options)
+    if work_dir is not None:
+        cfg.work_dir = work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(config))[0])
+    return cfg

@@ -16,18 +16,15 @@ argument is an error naming the key and the likely intended one. Keys meant to b
 """
 import argparse
 import os
-import os.path as osp
 import sys
 
-from mmengine.config import Config
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
 import mmsport  # noqa: F401
 from mmsport.engine.checkpoint import CheckpointMismatchError, check_weights
-from mmsport.utils import (ConfigKeyError, check_config_keys, configure_dist_backend,
-                           dist_session)
-from .cfg_options import CfgOptionsAction
+from mmsport.utils import ConfigKeyError, configure_dist_backend, dist_session
+from .cfg_options import CfgOptionsAction, load_run_config
 
 
 def parse_args(argv=None):
@@ -68,23 +65,18 @@ def main(argv=None):
         args.config, args.checkpoint = info.config, args.checkpoint or info.weights
     if args.checkpoint is None:
         sys.exit('error: a CHECKPOINT is needed with a config file')
-    cfg = Config.fromfile(args.config)
+    if args.dump is not None and not args.dump.endswith(('.pkl', '.pickle')):
+        sys.exit(f'error: --dump {args.dump}: the file name must end with .pkl or .pickle')
     try:  # typos reported now, not ignored
-        check_config_keys(cfg, args.cfg_options, allow_new_keys=args.allow_new_keys)
+        cfg = load_run_config(args.config, args.cfg_options, args.allow_new_keys,
+                              args.work_dir)
     except ConfigKeyError as e:
         sys.exit(f'error: {e}')
     cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
     cfg.load_from = args.checkpoint  # loaded by the runner (hooks such as EMA act on it)
     if args.amp:
         cfg.test_cfg = dict(cfg.get('test_cfg') or {}, fp16=True)
     if args.dump is not None:
-        assert args.dump.endswith(('.pkl', '.pickle')), '--dump must end with .pkl'
         cfg.test_evaluator = [cfg.test_evaluator] if isinstance(cfg.test_evaluator, dict) \
             else list(cfg.test_evaluator)
         cfg.test_evaluator.append(dict(type='DumpResults', out_file_path=args.dump))

@@ -10,16 +10,14 @@ argument is an error naming the key and the likely intended one. Keys meant to b
 """
 import argparse
 import os
-import os.path as osp
 import sys
 
 from mmengine.config import Config
 from mmengine.runner import Runner
 
 import mmsport  # noqa: F401  (shims + registries)
-from mmsport.utils import (ConfigKeyError, check_config_keys, configure_dist_backend,
-                           dist_session)
-from .cfg_options import CfgOptionsAction
+from mmsport.utils import ConfigKeyError, configure_dist_backend, dist_session
+from .cfg_options import CfgOptionsAction, load_run_config
 
 
 def parse_args(argv=None):
@@ -47,13 +45,8 @@ def parse_args(argv=None):
 
 
 def merge_args(cfg: Config, args) -> Config:
+    """The training options on top of a :func:`load_run_config` config."""
     cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
     if args.amp:
         wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
         if wrapper == 'OptimWrapper':
@@ -71,9 +64,9 @@ def merge_args(cfg: Config, args) -> Config:
 
 def main(argv=None):
     args = parse_args(argv)
-    cfg = Config.fromfile(args.config)
     try:  # typos reported now, not ignored or failing after the first iterations
-        check_config_keys(cfg, args.cfg_options, allow_new_keys=args.allow_new_keys)
+        cfg = load_run_config(args.config, args.cfg_options, args.allow_new_keys,
+                              args.work_dir)
     except ConfigKeyError as e:
         sys.exit(f'error: {e}')
     cfg = merge_args(cfg, args)
