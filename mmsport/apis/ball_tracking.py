@@ -3,7 +3,9 @@
 Memory is bounded by the stack and the batch, not by the video length: the
 streamer keeps the resized frames a stack reaches back to (``stack_size``, or
 ``(stack_size - 1) * stride + 1`` on a high-frame-rate source) and one batch of stacks;
-the only thing that grows is the (N, 3) track itself (24 bytes a frame).
+the only thing that grows is the (N, 3) track itself (24 bytes a frame). A model with a
+background frame (``background_window``) also holds back one segment of frames (its
+background is their median), e.g. 300 resized frames: 200 MB at 640x360.
 """
 from collections import deque
 from typing import Iterable, Iterator, Optional, Tuple
@@ -13,6 +15,7 @@ import torch
 from mmengine.config import Config
 
 from mmsport.datasets.tennis_io import resize_frame
+from mmsport.video.background import with_background
 from mmsport.video.input_geometry import frame_stride, model_input_size
 from mmsport.video.frame_sources import prefetch
 from .inference import init_model
@@ -40,6 +43,10 @@ class BallTrackStreamer:
         batch_size: stacks per forward pass.
         input_scale: scale frames by this factor instead of fitting them.
         target_fps: frame rate the model's stacks were sampled at (None: consecutive).
+        background_window: the model takes each frame's background image
+            (:mod:`mmsport.video.background`) as a last frame of its stack, as the
+            dataset gave it in training; results then lag the input by up to this
+            many frames. None: no background frame.
         cpu_speedup: on a CPU, run the model's backbone on a faster CPU path
             (:func:`~mmsport.models.trackers.fast_cpu_forward`): ``True`` / ``'auto'``
             ONNX Runtime when installed, else a traced, frozen channels-last copy
@@ -52,13 +59,15 @@ class BallTrackStreamer:
 
     def __init__(self, model, stack_size: int, input_size: Tuple[int, int],
                  batch_size: int = 16, input_scale: Optional[float] = None,
-                 target_fps: Optional[float] = None, cpu_speedup=True):
+                 target_fps: Optional[float] = None, cpu_speedup=True,
+                 background_window: Optional[int] = None):
         self.model = model
         self.stack_size = stack_size
         self.input_size = tuple(input_size)
         self.batch_size = batch_size
         self.input_scale = input_scale
         self.target_fps = target_fps
+        self.background_window = background_window
         self.device = next(model.parameters()).device
         self._forward = lambda inputs: model(inputs, mode='tensor')
         if cpu_speedup and self.device.type == 'cpu' and hasattr(model, 'backbone'):
@@ -94,7 +103,7 @@ class BallTrackStreamer:
         Yields:
             tuple: ``(index, frame or None, ball (3,) = (code, x, y) at the
             frames' resolution, peak score, heatmap or None)``. Results lag the
-            input by at most one batch.
+            input by at most one batch (and one background segment).
         """
         s = self.stack_size
         fps = fps if fps is not None else getattr(frames, 'fps', None)
@@ -107,20 +116,25 @@ class BallTrackStreamer:
 
         def prepare(frame):  # decode + resize run ahead in the prefetch thread
             nonlocal size_in
+            size = (frame.shape[1], frame.shape[0])
             if size_in is None:  # fixed by the first frame (all frames share its size)
-                size_in = model_input_size((frame.shape[1], frame.shape[0]),
-                                           self.input_size, self.input_scale)
-            # (3, h, w) made contiguous once; each frame is copied into S stacks
-            return frame, np.ascontiguousarray(resize_frame(frame, size_in).transpose(2, 0, 1))
+                size_in = model_input_size(size, self.input_size, self.input_scale)
+            # (3, h, w) made contiguous once; each frame is copied into S stacks. The full
+            # frame is only passed on for overlays (a held-back segment stays small).
+            small = np.ascontiguousarray(resize_frame(frame, size_in).transpose(2, 0, 1))
+            return (frame if keep_frames else None), size, small
 
         items = map(prepare, frames)
         if prefetch_frames > 0:
             items = prefetch(items, prefetch_frames)
-        for frame, small in items:
-            size = (frame.shape[1], frame.shape[0])
+        with_bg = bool(self.background_window)
+        if with_bg:  # (frame, small, background (3, h, w)): one segment held back
+            items = with_background(items, self.background_window, small=2)
+        for frame, size, small, *bg in items:
             if full_size is None:
                 full_size = size
-                batch = np.empty((self.batch_size, 3 * s) + small.shape[1:], np.uint8)
+                batch = np.empty((self.batch_size, 3 * (s + with_bg)) + small.shape[1:],
+                                 np.uint8)
             elif size != full_size:
                 raise ValueError(f'frame {n} is {size[0]}x{size[1]}, '
                                  f'expected {full_size[0]}x{full_size[1]}')
@@ -128,9 +142,9 @@ class BallTrackStreamer:
                 window.extend([small] * window.maxlen)  # the first frame before the start
             else:
                 window.append(small)
-            np.concatenate([window[j] for j in range(0, window.maxlen, stride)], axis=0,
+            np.concatenate([window[j] for j in range(0, window.maxlen, stride)] + bg, axis=0,
                            out=batch[k])
-            pending.append(frame if keep_frames else None)
+            pending.append(frame)
             k += 1
             n += 1
             if k == self.batch_size:

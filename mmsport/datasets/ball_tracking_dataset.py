@@ -8,6 +8,7 @@ from mmengine.logging import MMLogger
 from mmsport.fileio.ball_tracking import BallClip, list_ball_clips, read_clip_labels
 from mmsport.fileio.errors import BallDataError
 from mmsport.registry import DATASETS
+from mmsport.video.background import check_window
 from mmsport.video.frame_cache import probe_video
 from mmsport.video.input_geometry import frame_stride, model_input_size
 from .tennis_io import list_frames, read_image_size
@@ -42,6 +43,11 @@ class BallTrackingDataset(BaseDataset):
         target_fps: the frame rate the model's stacks are sampled at: a video at a
             multiple of it stacks every ``round(fps / target_fps)``-th frame (each
             frame still a sample). None: consecutive frames whatever the rate.
+        background_window: give the model each frame's background image as one
+            more frame of its stack (TrackNetV3's median frame): the median of
+            frames sampled over segments of this many frames
+            (:mod:`mmsport.video.background`); the model then takes 3 * (S + 1)
+            channels. None: no background frame.
         skip_bad_clips: False raises :class:`BallDataError` on a bad clip
             (the message names the file and row); True logs it and skips the clip.
         pipeline, test_mode, lazy_init, ...: see ``mmengine.dataset.BaseDataset``.
@@ -49,7 +55,7 @@ class BallTrackingDataset(BaseDataset):
 
     METAINFO = dict(codes=('absent', 'visible', 'hard', 'occluded'))
     # how frames are shown to the model: what a streamer must reproduce at inference
-    IO_KEYS = ('stack_size', 'input_size', 'input_scale', 'target_fps')
+    IO_KEYS = ('stack_size', 'input_size', 'input_scale', 'target_fps', 'background_window')
 
     @classmethod
     def io_settings(cls, dataset_cfg: dict) -> dict:
@@ -63,6 +69,7 @@ class BallTrackingDataset(BaseDataset):
                  games: Optional[Sequence[int]] = None,
                  stack_size: int = 3, input_size: Sequence[int] = (320, 180),
                  input_scale: Optional[float] = None, target_fps: Optional[float] = None,
+                 background_window: Optional[int] = None,
                  skip_bad_clips: bool = False, **kwargs):
         self.layout = layout
         self.clips = None if clips is None else list(clips)
@@ -71,6 +78,8 @@ class BallTrackingDataset(BaseDataset):
         self.input_size = tuple(int(v) for v in input_size)
         self.input_scale = None if input_scale is None else float(input_scale)
         self.target_fps = None if target_fps is None else float(target_fps)
+        self.background_window = None if background_window is None else \
+            check_window(background_window)
         self.skip_bad_clips = skip_bad_clips
         kwargs.setdefault('ann_file', '')
         super().__init__(data_root=data_root, **kwargs)
@@ -117,7 +126,8 @@ class BallTrackingDataset(BaseDataset):
                       num_frames=n_frames, full_size=full_size, stack_size=self.stack_size,
                       input_size=model_input_size(full_size, self.input_size,
                                                   self.input_scale),
-                      frame_stride=frame_stride(fps, self.target_fps))
+                      frame_stride=frame_stride(fps, self.target_fps),
+                      background_window=self.background_window)
         return [dict(common, frame_idx=t, gt_ball=labels[t]) for t in range(n_frames)]
 
 

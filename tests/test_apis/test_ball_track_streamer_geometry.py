@@ -4,32 +4,10 @@ import os
 
 import cv2
 import numpy as np
-import torch
 
 from mmsport.apis import BallTrackStreamer, open_frames
-from mmsport.models.task_modules import BallHeatmapCodec
 from mmsport.testing.ball_layouts import write_video
-
-
-class _RecordingTracker(torch.nn.Module):
-    """Records the stacks it is given; its heatmap peaks at a fixed input pixel."""
-
-    def __init__(self, peak_xy=(5, 3)):
-        super().__init__()
-        self._p = torch.nn.Parameter(torch.zeros(1))
-        self.codec = BallHeatmapCodec(vis_thr=0.5)
-        self.peak_xy = peak_xy
-        self.seen = []
-
-    def data_preprocessor(self, data, training):
-        return data
-
-    def forward(self, x, mode='tensor'):
-        self.seen.extend(x.numpy().copy())
-        b, _, h, w = x.shape
-        logits = torch.full((b, h, w), -10.0)
-        logits[:, self.peak_xy[1], self.peak_xy[0]] = 10.0
-        return logits
+from mmsport.testing.trackers import RecordingTracker
 
 
 def _numbered_video(path, n, size, fps):
@@ -52,7 +30,7 @@ def _frame_numbers(stack):  # (3S, h, w) -> the frame number of each of the S fr
 def test_120fps_video_stacks_every_4th_frame_and_predicts_every_frame(tmp_path):
     video = str(tmp_path / 'fast.mp4')
     _numbered_video(video, 20, (64, 48), fps=120)
-    model = _RecordingTracker()
+    model = RecordingTracker()
     streamer = BallTrackStreamer(model, 3, (32, 24), batch_size=4, target_fps=30)
     frames = open_frames(video)
     assert round(frames.fps) == 120
@@ -69,7 +47,7 @@ def test_120fps_video_stacks_every_4th_frame_and_predicts_every_frame(tmp_path):
 def test_4x3_video_keeps_its_aspect_and_maps_positions_back_exactly(tmp_path):
     video = str(tmp_path / 'gym.mp4')
     _numbered_video(video, 4, (128, 96), fps=30)
-    model = _RecordingTracker(peak_xy=(10, 20))
+    model = RecordingTracker(peak_xy=(10, 20))
     fitted = BallTrackStreamer(model, 3, (64, 36), batch_size=2)
     track, _ = fitted.run(open_frames(video))
     assert model.seen[0].shape == (9, 36, 48)               # 4:3 fitted, not stretched to 64x36
@@ -79,3 +57,24 @@ def test_4x3_video_keeps_its_aspect_and_maps_positions_back_exactly(tmp_path):
     model.seen.clear()
     BallTrackStreamer(model, 3, (64, 36), batch_size=2, input_scale=0.5).run(open_frames(video))
     assert model.seen[0].shape == (9, 48, 64)               # the training scale: half of 128x96
+
+
+def test_background_frame_reaches_the_model_as_in_training(tiny_tennis_root):
+    """A dataset with ``background_window`` and the streamer give identical stacks:
+    3 frames + the background, on a 16-frame clip cut into 6-frame segments (4-frame tail)."""
+    from mmengine.registry import DATASETS
+    clip = os.path.join(tiny_tennis_root, 'test', 'game1', 'clip1')
+    ds = DATASETS.build(dict(
+        type='mmsport.BallTrackingDataset', data_root=os.path.join(tiny_tennis_root, 'test'),
+        input_size=(80, 48), background_window=6, test_mode=True,
+        pipeline=[dict(type='mmsport.LoadBallFrameStack', reduced_decode=False),
+                  dict(type='mmsport.PackBallInputs')]))
+    ref = np.stack([ds[i]['inputs'].numpy() for i in range(len(ds))])
+    assert ref.shape == (16, 12, 45, 80)                    # 320x180 fitted in 80x48
+    model = RecordingTracker()
+    io = type(ds).io_settings(dict(input_size=(80, 48), background_window=6))
+    track, _ = BallTrackStreamer(model, batch_size=5, **io).run(open_frames(clip))
+    assert track.shape == (16, 3)
+    np.testing.assert_array_equal(np.stack(model.seen), ref)
+    assert not np.array_equal(ref[0, 9:], ref[7, 9:])       # segments differ
+    np.testing.assert_array_equal(ref[12, 9:], ref[15, 9:])  # the tail is one segment

@@ -8,6 +8,7 @@ from mmcv.transforms import BaseTransform
 from mmengine.structures import BaseDataElement
 
 from mmsport.registry import TASK_UTILS, TRANSFORMS
+from mmsport.video.background import background_span, clip_background
 from mmsport.video.frame_cache import VideoFrameCache
 from mmsport.video.input_geometry import stack_indices
 from ..tennis_io import read_frame, reduced_decode_factor
@@ -22,6 +23,11 @@ class LoadBallFrameStack(BaseTransform):
     ``stack_size`` S, ``input_size`` (w, h) and ``frame_stride`` k (default 1)
     come from the sample (the dataset sets them), so one config field changes
     them everywhere. Adds ``imgs`` (S, h, w, 3) BGR uint8.
+
+    When the sample has a ``background_window`` (the dataset's), the frame's
+    background image (:mod:`mmsport.video.background`: the median of frames
+    sampled over its segment of the clip) is appended as one more frame:
+    ``imgs`` (S+1, h, w, 3), so flips and crops treat it as the frames.
 
     Args:
         cache_frames: decoded frames kept per process (an LRU), so that
@@ -41,6 +47,18 @@ class LoadBallFrameStack(BaseTransform):
         self.reduced_decode = reduced_decode
         self._cache = OrderedDict()
         self.video_cache = VideoFrameCache(video_segment_frames, int(video_cache_mb) << 20)
+        self._backgrounds = OrderedDict()  # (clip, size, span) -> (h, w, 3), an LRU
+
+    def _background(self, results: dict, read) -> np.ndarray:
+        window = int(results['background_window'])
+        span = background_span(int(results['frame_idx']), int(results['num_frames']), window)
+        key = (results['clip_dir'], tuple(results['input_size']))
+        if (key, span) in self._backgrounds:
+            self._backgrounds.move_to_end((key, span))
+        bg = clip_background(read, span, window, self._backgrounds, key)
+        while len(self._backgrounds) > self.cache_frames:
+            self._backgrounds.popitem(last=False)
+        return bg
 
     def _frame(self, path: str, size: Tuple[int, int], factor: int) -> np.ndarray:
         img = self._cache.get((path, size))
@@ -59,12 +77,19 @@ class LoadBallFrameStack(BaseTransform):
         idx = stack_indices(t, s, int(results.get('frame_stride', 1)))
         if results.get('is_video', False):
             path = results['clip_dir']
-            results['imgs'] = np.stack([self.video_cache.get(path, i, size) for i in idx])
-            return results
-        factor = reduced_decode_factor(tuple(results['full_size']), size) \
-            if self.reduced_decode else 1
-        results['imgs'] = np.stack(
-            [self._frame(f"{results['clip_dir']}/{i:04d}.jpg", size, factor) for i in idx])
+
+            def read(i):
+                return self.video_cache.get(path, i, size)
+        else:
+            factor = reduced_decode_factor(tuple(results['full_size']), size) \
+                if self.reduced_decode else 1
+
+            def read(i):
+                return self._frame(f"{results['clip_dir']}/{i:04d}.jpg", size, factor)
+        frames = [read(i) for i in idx]
+        if results.get('background_window'):
+            frames.append(self._background(results, read))
+        results['imgs'] = np.stack(frames)
         return results
 
 

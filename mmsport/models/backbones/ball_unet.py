@@ -6,6 +6,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmcv.cnn import ConvModule
+from mmengine.logging import print_log
 from mmengine.model import BaseModule
 
 from mmsport.registry import MODELS
@@ -45,6 +46,11 @@ class BallUNet(BaseModule):
             reaches the first layer and the heatmap keeps full resolution.
             Inputs whose sides are not multiples of f are zero-padded, and the
             output cropped back.
+
+    Weights of a tracker that took fewer input frames (e.g. a 3-frame stack, when
+    this one adds a background frame: ``in_channels`` 12 against 9) load with the
+    added frames' first-layer weights at zero, so training starts from that
+    tracker's predictions and learns to use the new input (``load_from``).
     """
 
     def __init__(self, in_channels: int = 9, channels: Sequence[int] = (16, 32, 64, 128),
@@ -75,6 +81,22 @@ class BallUNet(BaseModule):
             prev = ch
         self.out_conv = nn.Conv2d(prev, self.space_to_depth ** 2, 1)
         nn.init.constant_(self.out_conv.bias, math.log(prior_prob / (1 - prior_prob)))
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        key = prefix + 'encoders.0.0.conv.weight'
+        old, own = state_dict.get(key), self.encoders[0][0].conv.weight
+        per_frame = 3 * self.space_to_depth ** 2  # first-layer inputs of one frame
+        if (isinstance(old, torch.Tensor) and old.dim() == 4 and old.shape[0] == own.shape[0]
+                and old.shape[1] < own.shape[1]
+                and (own.shape[1] - old.shape[1]) % per_frame == 0):
+            # pixel_unshuffle keeps a frame's channels together (c * f*f + offset), so
+            # frames appended to the stack are the last first-layer inputs
+            extra = (own.shape[1] - old.shape[1]) // per_frame
+            state_dict[key] = torch.cat([old, old.new_zeros(
+                (old.shape[0], own.shape[1] - old.shape[1]) + tuple(old.shape[2:]))], 1)
+            print_log(f'{key}: weights of a {old.shape[1] // per_frame}-frame input; the '
+                      f'{extra} added frame(s) start at zero', logger='current')
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """(B, 3*S, H, W) float frames -> (B, H, W) heatmap logits."""

@@ -50,3 +50,22 @@ def test_space_to_depth_every_input_pixel_reaches_the_output():
 def test_space_to_depth_must_be_a_positive_integer(bad):
     with pytest.raises(ValueError, match='space_to_depth'):
         BallUNet(in_channels=3, channels=(4, 8), space_to_depth=bad)
+
+
+def test_weights_of_a_shorter_stack_load_with_the_added_frame_at_zero():
+    """A 3-frame tracker's weights start a 3-frame + background tracker that predicts
+    exactly what the 3-frame one did, whatever the background holds."""
+    from mmengine.runner.checkpoint import load_state_dict
+    torch.manual_seed(0)
+    old = BallUNet(in_channels=9, channels=(4, 8, 16), space_to_depth=2).eval()
+    new = BallUNet(in_channels=12, channels=(4, 8, 16), space_to_depth=2).eval()
+    load_state_dict(new, old.state_dict(), strict=True)
+    x = torch.randn(2, 12, 20, 30)
+    with torch.no_grad():
+        torch.testing.assert_close(new(x), old(x[:, :9]), rtol=0, atol=0)
+    w = new.encoders[0][0].conv.weight
+    assert w.shape[1] == 48 and not w[:, 36:].any()
+    # a width the stack cannot explain is still a mismatch
+    with pytest.raises(RuntimeError, match='size mismatch'):
+        load_state_dict(BallUNet(in_channels=10, channels=(4, 8, 16), space_to_depth=2),
+                        old.state_dict(), strict=True)
