@@ -51,7 +51,7 @@ def parse_args(argv=None):
 def run_sharded(argv, nproc, logger):
     """Score the games in ``nproc`` processes (this module with ``--shard k nproc``)."""
     from mmsport.utils.interrupt import run_child_processes
-    from .ball_action_inference import shard_env
+    from .ball_action_spotting_inference import shard_env
     argv = list(sys.argv[1:] if argv is None else argv)
     i = argv.index('--nproc')
     del argv[i:i + 2]

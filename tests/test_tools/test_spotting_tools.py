@@ -13,7 +13,7 @@ import torch
 from mmengine.config import Config
 from mmengine.runner import save_checkpoint
 
-from mmsport.cli import ball_action_inference as infer_tool
+from mmsport.cli import ball_action_spotting_inference as infer_tool
 from mmsport.cli import ball_action_submission as sub_tool
 from mmsport.cli.make_synthetic_soccer import main as make_synthetic_soccer
 from mmsport.apis.spotting import load_raw_scores, raw_scores_path, save_raw_scores

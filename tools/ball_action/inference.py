@@ -5,11 +5,11 @@
         [--stride 1] [--input-size W H] [--sigma 3 --height 0.2 --distance 15]
         [--label-file Labels-ball.json] [--skip-existing] [--plot] [--nproc N]
 
-See :mod:`mmsport.cli.ball_action_inference`.
+See :mod:`mmsport.cli.ball_action_spotting_inference`.
 """
 import sys
 
-from mmsport.cli.ball_action_inference import main
+from mmsport.cli.ball_action_spotting_inference import main
 
 if __name__ == '__main__':
     sys.exit(main())

@@ -93,7 +93,7 @@ def run_cv(config: str, *, folds: int, work_dir: str = None, gpus: int = 1,
                 return rc
         with open(osp.join(fdir, 'last_checkpoint')) as f:
             ckpt = f.read().strip()
-        cmd = cli_command('ball_action_inference', cfg_path, ckpt, data_root, '--games', *held,
+        cmd = cli_command('ball_action_spotting_inference', cfg_path, ckpt, data_root, '--games', *held,
                           '--out-dir', oof, '--skip-existing')
         rc = run_command(cmd + (['--flip-tta'] if flip_tta else []))
         if rc:

@@ -72,7 +72,7 @@ def run_sharded(argv, nproc, logger):
     if '--nproc' in argv:
         i = argv.index('--nproc')
         del argv[i:i + 2]
-    codes = run_child_processes([[sys.executable, '-m', 'mmsport.cli.ball_action_inference', *argv,
+    codes = run_child_processes([[sys.executable, '-m', 'mmsport.cli.ball_action_spotting_inference', *argv,
                                   '--shard', str(k), str(nproc)] for k in range(nproc)],
                                 env=shard_env(nproc))
     logger.info(f'{nproc} processes finished with exit codes {codes}')
