@@ -14,8 +14,10 @@ stack, forward, decode the heatmap, post-process the track and write the CSV
 * ``shuttlecock`` in eager PyTorch (``cpu_speedup=False``);
 * ``shuttlecock`` on the TorchScript CPU path (traced, frozen, channels-last;
   ``cpu_speedup='torchscript'``: how it ran before ONNX Runtime);
+* ``shuttlecock-fast`` on ONNX Runtime fed float stacks after the preprocessing pass
+  (``fold_input_scale=False``: how it ran before the uint8 input);
 * every ball tracker of the zoo as ``tools/inference.py`` runs it now (ONNX Runtime when
-  installed, else the TorchScript path; the row says which);
+  installed, else the TorchScript path, the uint8 stacks fed as they are; the row says which);
 * a U-Net of TrackNetV2/V3's size (channels 64-128-256-512, 7.7 M parameters, random
   weights: speed does not depend on them) at TrackNet's 512x288 input, the same way.
 
@@ -74,7 +76,7 @@ def main(argv=None):
     torch.set_num_threads(a.threads)
     from mmengine.config import Config
 
-    from mmsport.apis import BallTrackingInferencer
+    from mmsport.apis import BallTrackingInferencer, BallTrackStreamer, tracker_io_settings
     from mmsport.apis.inferencers import task_of
     from mmsport.apis.model_zoo import get_model_info, load_model_index
 
@@ -86,6 +88,11 @@ def main(argv=None):
     models = [('shuttlecock, eager', zoo('shuttlecock', cpu_speedup=False), False),
               ('shuttlecock, TorchScript', zoo('shuttlecock', cpu_speedup='torchscript'),
                False)]
+    float_in = zoo('shuttlecock-fast')
+    float_in.streamer = BallTrackStreamer(float_in.model, fold_input_scale=False,
+                                          **tracker_io_settings(float_in.cfg))
+    models.append((f'shuttlecock-fast, {float_in.streamer.cpu_backend}, float in', float_in,
+                   False))
     for info in load_model_index():
         if task_of(info.config) == 'ball_tracking':
             label = (info.entry.get('Alias') or [info.name])[0]

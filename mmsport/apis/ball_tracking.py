@@ -55,12 +55,16 @@ class BallTrackStreamer:
             ``'torchscript'`` to choose;
             ``False``: eager PyTorch. The same heatmaps to float rounding. Taken at
             construction: later changes to the model's weights are not seen.
+        fold_input_scale: on that CPU path, feed the uint8 stacks as they are to a copy
+            of the network with the preprocessor's ``x / 255`` folded into its first
+            convolution (:func:`~mmsport.models.trackers.raw_input_net`; no scaling pass,
+            a quarter of the bytes handed to ONNX Runtime). False: preprocess, then run.
     """
 
     def __init__(self, model, stack_size: int, input_size: Tuple[int, int],
                  batch_size: int = 16, input_scale: Optional[float] = None,
                  target_fps: Optional[float] = None, cpu_speedup=True,
-                 background_window: Optional[int] = None):
+                 background_window: Optional[int] = None, fold_input_scale: bool = True):
         self.model = model
         self.stack_size = stack_size
         self.input_size = tuple(input_size)
@@ -70,16 +74,23 @@ class BallTrackStreamer:
         self.background_window = background_window
         self.device = next(model.parameters()).device
         self._forward = lambda inputs: model(inputs, mode='tensor')
+        self._raw_input = False  # whether _forward takes the uint8 stacks as they are
         if cpu_speedup and self.device.type == 'cpu' and hasattr(model, 'backbone'):
-            from mmsport.models.trackers.cpu_inference import fast_cpu_forward
+            from mmsport.models.trackers.cpu_inference import fast_cpu_forward, raw_input_net
             backend = 'auto' if cpu_speedup is True else cpu_speedup
-            self._forward = fast_cpu_forward(model.backbone, backend)  # = mode='tensor'
-        self.cpu_backend = type(self._forward).__name__  # which path runs the network
+            raw = raw_input_net(model) if fold_input_scale else None  # x / 255 folded in
+            self._raw_input = raw is not None
+            self._forward = fast_cpu_forward(model.backbone if raw is None else raw,
+                                             backend)  # = mode='tensor'
+        # which path runs the network
+        self.cpu_backend = type(self._forward).__name__ + (', uint8 in' if self._raw_input else '')
 
     @torch.no_grad()
     def _infer(self, batch: np.ndarray, full_size: Tuple[int, int], want_heat: bool):
-        data = self.model.data_preprocessor(dict(inputs=torch.from_numpy(batch)), False)
-        logits = self._forward(data['inputs']).float()  # (B, h, w)
+        inputs = torch.from_numpy(batch)  # (B, C, h, w) uint8
+        if not self._raw_input:
+            inputs = self.model.data_preprocessor(dict(inputs=inputs), False)['inputs']
+        logits = self._forward(inputs).float()  # (B, h, w)
         if not want_heat:  # the sigmoid of the five values the codec reads, not of the map
             return (*self.model.codec.decode(logits, full_size, from_logits=True), None)
         probs = logits.sigmoid()

@@ -98,6 +98,20 @@ class BallUNet(BaseModule):
                       f'{extra} added frame(s) start at zero', logger='current')
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
+    @torch.no_grad()
+    def fold_input_scale(self, scale: torch.Tensor) -> None:
+        """Multiply the first convolution's weights by ``scale`` (C,), one factor per input
+        channel, so that ``net(x)`` after the call equals ``net(x * scale)`` before it
+        (exactly, padding included: a zero stays zero). Lets a caller feed raw pixel
+        values without a scaling pass (:class:`~mmsport.models.trackers.UInt8InputNet`)."""
+        scale = torch.as_tensor(scale, dtype=torch.float32).flatten()
+        if scale.numel() != self.in_channels:
+            raise ValueError(f'scale has {scale.numel()} values for {self.in_channels} '
+                             'input channels')
+        conv = self.encoders[0][0].conv  # pixel_unshuffle: channel c -> c*f*f .. c*f*f+f*f-1
+        per_input = scale.repeat_interleave(self.space_to_depth ** 2).to(conv.weight)
+        conv.weight.mul_(per_input.view(1, -1, 1, 1))
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """(B, 3*S, H, W) float frames -> (B, H, W) heatmap logits."""
         f = self.space_to_depth

@@ -27,6 +27,14 @@ class BallStackPreprocessor(BaseDataPreprocessor):
         self.register_buffer('mean', torch.tensor(mean).view(1, 3, 1, 1, 1), False)
         self.register_buffer('std', torch.tensor(std).view(1, 3, 1, 1, 1), False)
 
+    def channel_scale(self, channels: int) -> Optional[torch.Tensor]:
+        """The (C,) factors of a ``channels``-channel stack when the preprocessing is a pure
+        scaling (a zero mean, the default ``x / 255``), else None (a shift cannot be folded
+        into a zero-padded convolution exactly)."""
+        if bool(self.mean.any()):
+            return None
+        return (1.0 / self.std).view(3).repeat(channels // 3)
+
     def forward(self, data: dict, training: bool = False) -> dict:
         """``inputs``: (B, 3*S, H, W) uint8 (or a list of (3*S, H, W)) -> (B, 3*S, H, W)
         float ``(x - mean) / std``, computed as ``x * (1 / std) - mean / std`` in place on

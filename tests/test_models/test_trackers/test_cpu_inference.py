@@ -32,7 +32,7 @@ def test_same_logits_as_eager_for_sizes_and_batches(space_to_depth, backend):
             got = fast(x)
             assert got.shape == (batch, h, w)
             torch.testing.assert_close(got, want, rtol=1e-4, atol=1e-4)
-    sizes = fast._graphs if backend == 'torchscript' else [k[1:] for k in fast._sessions]
+    sizes = fast._graphs if backend == 'torchscript' else [k[2:] for k in fast._sessions]
     assert sorted(sizes) == [(36, 64), (37, 51)]
 
 
@@ -95,3 +95,45 @@ def test_streamer_tracks_the_same_with_and_without_the_speedup():
     for fast in runs[1:]:
         np.testing.assert_allclose(runs[0][0], fast[0], atol=1e-3)  # (code, x, y) per frame
         np.testing.assert_allclose(runs[0][1], fast[1], atol=1e-4)
+
+
+@pytest.mark.parametrize('space_to_depth', [1, 2])
+def test_uint8_input_net_folds_the_scaling_exactly(space_to_depth):
+    """Raw uint8 stacks through the folded net = the preprocessed floats through the
+    net (odd sizes, so the zero padding of the space-to-depth stem is covered)."""
+    from mmsport.models.trackers import UInt8InputNet, raw_input_net
+    torch.manual_seed(0)
+    model = MODELS.build(dict(
+        type='BallHeatmapTracker', data_preprocessor=dict(type='BallStackPreprocessor'),
+        backbone=dict(type='BallUNet', in_channels=12, channels=(4, 8, 16),
+                      space_to_depth=space_to_depth),
+        codec=dict(type='BallHeatmapCodec'))).eval()
+    raw = raw_input_net(model)
+    assert isinstance(raw, UInt8InputNet)
+    x = torch.randint(0, 256, (2, 12, 37, 51), dtype=torch.uint8)
+    with torch.no_grad():
+        want = model.backbone(model.data_preprocessor(dict(inputs=x))['inputs'])
+        torch.testing.assert_close(raw(x), want, rtol=1e-4, atol=1e-4)
+    for backend in ('torchscript', 'onnxruntime'):
+        if backend == 'onnxruntime' and not _has_onnxruntime():
+            continue
+        torch.testing.assert_close(fast_cpu_forward(raw, backend)(x), want, rtol=1e-4,
+                                   atol=1e-4)
+    # a shift (nonzero mean) cannot be folded into a zero-padded convolution
+    shifted = MODELS.build(dict(
+        type='BallHeatmapTracker',
+        data_preprocessor=dict(type='BallStackPreprocessor', mean=[1, 2, 3]),
+        backbone=dict(type='BallUNet', in_channels=9, channels=(4, 8)),
+        codec=dict(type='BallHeatmapCodec')))
+    assert raw_input_net(shifted) is None
+    with pytest.raises(ValueError, match='input channels'):
+        model.backbone.fold_input_scale(torch.ones(9))
+
+
+def _has_onnxruntime():
+    try:
+        import onnx  # noqa: F401
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    return True
