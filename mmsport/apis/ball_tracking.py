@@ -5,7 +5,9 @@ streamer keeps the resized frames a stack reaches back to (``stack_size``, or
 ``(stack_size - 1) * stride + 1`` on a high-frame-rate source) and one batch of stacks;
 the only thing that grows is the (N, 3) track itself (24 bytes a frame). A model with a
 background frame (``background_window``) also holds back one segment of frames (its
-background is their median), e.g. 300 resized frames: 200 MB at 640x360.
+background is their median), e.g. 300 resized frames: 200 MB at 640x360, plus the same
+number of full frames when they are kept for overlays (``keep_frames``, ``--vis``: 830 MB
+at 1280x720).
 """
 from collections import deque
 from typing import Iterable, Iterator, Optional, Tuple
