@@ -79,11 +79,13 @@ class BallTrackStreamer:
         self._raw_input = False  # whether _forward takes the uint8 stacks as they are
         if cpu_speedup and self.device.type == 'cpu' and hasattr(model, 'backbone'):
             from mmsport.models.trackers.cpu_inference import fast_cpu_forward, raw_input_net
+            from mmsport.models.trackers.flip_tta import inference_net
             backend = 'auto' if cpu_speedup is True else cpu_speedup
             raw = raw_input_net(model) if fold_input_scale else None  # x / 255 folded in
             self._raw_input = raw is not None
-            self._forward = fast_cpu_forward(model.backbone if raw is None else raw,
-                                             backend)  # = mode='tensor'
+            net = inference_net(model.backbone if raw is None else raw,
+                                getattr(model, 'test_cfg', {}))
+            self._forward = fast_cpu_forward(net, backend)  # = mode='tensor'
         # which path runs the network
         self.cpu_backend = type(self._forward).__name__ + (', uint8 in' if self._raw_input else '')
 

@@ -6,6 +6,7 @@ from mmengine.model import BaseModel
 from mmengine.structures import BaseDataElement
 
 from mmsport.registry import MODELS, TASK_UTILS
+from .flip_tta import inference_net
 
 
 @MODELS.register_module()
@@ -19,8 +20,10 @@ class BallHeatmapTracker(BaseModel):
             ``WeightedBCEHeatmapLoss``).
         codec: :class:`BallHeatmapCodec` config.
         data_preprocessor: defaults to :class:`BallStackPreprocessor`.
-        test_cfg: ``dict(keep_heatmap=False)``; True attaches the predicted
-            probability map to each output sample (for visualisation).
+        test_cfg: ``dict(keep_heatmap=False, flip=False)``. ``keep_heatmap``
+            attaches the predicted probability map to each output sample (for
+            visualisation); ``flip`` averages the logits of the stack and of its
+            mirror image at test time (:class:`FlipAverageNet`; twice the cost).
 
     Data samples carry metainfo ``full_size`` (W, H) of the source frames and,
     for training, ``gt_heatmap`` (H, W).
@@ -42,7 +45,8 @@ class BallHeatmapTracker(BaseModel):
                 data_samples: Optional[List[BaseDataElement]] = None,
                 mode: str = 'tensor'):
         """inputs: (B, 3*S, H, W) float. Modes: 'loss', 'predict', 'tensor'."""
-        logits = self.backbone(inputs)  # (B, H, W)
+        net = self.backbone if mode == 'loss' else inference_net(self.backbone, self.test_cfg)
+        logits = net(inputs)  # (B, H, W)
         if mode == 'tensor':
             return logits
         if mode == 'loss':
