@@ -49,7 +49,9 @@ def test_layout_videos_and_labels(soccer_root):
 
     labels_path = os.path.join(gdir, 'Labels-ball.json')
     data = json.load(open(labels_path))
-    assert data['UrlLocal'] == games[0] and set(data) == {'UrlLocal', 'annotations'}
+    assert data['UrlLocal'] == games[0]
+    assert set(data) == {'UrlLocal', 'generator_version', 'annotations'}
+    assert data['generator_version'] == gen.GENERATOR_VERSION
     anns = data['annotations']
     assert anns, 'expected some events in 2 x 8 s'
     for a in anns:
@@ -75,8 +77,19 @@ def test_deterministic_and_rerun_skips(soccer_root, tmp_path, capsys):
     assert a == b
     capsys.readouterr()
     gen_cli.main(['--out', other] + ARGS)
-    assert 'exists, skipped' in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert 'exists, skipped' in out and 'older generator' not in out
     assert not [f for f in os.listdir(os.path.join(other, game)) if f.endswith('.tmp')]
+    # labels written before the generator's version was recorded: kept, with a note
+    path = os.path.join(other, game, 'Labels-ball.json')
+    old = json.load(open(path))
+    del old['generator_version']
+    json.dump(old, open(path, 'w'))
+    gen_cli.main(['--out', other] + ARGS)
+    out = capsys.readouterr().out
+    assert 'exists' in out and 'older generator (version 1, now 2' in out
+    assert 'delete the game folder to regenerate' in out
+    assert 'generator_version' not in json.load(open(path))  # not rewritten
 
 
 def _speed(sim):
@@ -101,6 +114,25 @@ def test_events_are_visible_in_the_ball_track():
     drive_v = np.array([speed[t:t + 2 * FPS] for t in frames['DRIVE']])
     assert (drive_v > 4).sum(axis=1).min() >= 3
     assert speed[frames['DRIVE']].mean() < speed[frames['PASS']].mean()
+
+
+def test_a_drive_is_a_receiver_taking_the_pass_on():
+    """As in the real labels (95% of DRIVEs follow a PASS, a median 1.44 s after it): each
+    DRIVE comes 1-4 s after a PASS, on the first touch after the ball arrives, so the window
+    around it shows the pass arriving and the one around a later touch does not."""
+    n_drives = 0
+    for game in range(3):
+        sim = gen.ground_truth(0, game, 1, 90 * FPS, FPS)
+        speed = _speed(sim)
+        for (t0, lab0, _), (t1, lab1, _) in zip(sim.events[:-1], sim.events[1:]):
+            if lab1 != 'DRIVE':
+                continue
+            n_drives += 1
+            assert lab0 == 'PASS' and FPS <= t1 - t0 <= 4 * FPS
+            assert speed[t0:t0 + 3].min() > 10  # the pass that is taken on
+            # the ball arrived (slowed to a control) within 0.6 s before the first touch
+            assert speed[t1 - int(0.6 * FPS):t1].min() < 3
+    assert n_drives >= 6
 
 
 def test_2024_extra_classes_and_one_video(tmp_path):
