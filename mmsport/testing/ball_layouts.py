@@ -41,7 +41,7 @@ def _write_csv(path: str, header, rows) -> None:
 
 
 def write_ball_layout(seed_split: str, out: str, layout: str,
-                      tracknet_header: str = 'standard') -> str:
+                      tracknet_header: str = 'standard', fps: float = 30.0) -> str:
     """Rewrite every clip of a seed split (``game*/clip*``) in another layout.
 
     Args:
@@ -50,6 +50,7 @@ def write_ball_layout(seed_split: str, out: str, layout: str,
         out: the new root.
         layout: ``'tracknet'``, ``'shuttlecock'`` or ``'video_csv'``.
         tracknet_header: ``'standard'`` or ``'reworded'`` (a variant seen in copies).
+        fps: frame rate of the written videos (the real shuttlecock rallies: 30).
 
     Returns:
         ``out``. Clip ``game<G>/clip<C>`` becomes ``game<G>/Clip<C>``
@@ -73,14 +74,14 @@ def write_ball_layout(seed_split: str, out: str, layout: str,
                     for i, (k, x, y) in enumerate(lab)]
             _write_csv(os.path.join(dst, 'Label.csv'), TRACKNET_HEADERS[tracknet_header], rows)
         elif layout == 'shuttlecock':
-            write_video(os.path.join(out, f'match{g}', 'video', f'{c}.mp4'), frames)
+            write_video(os.path.join(out, f'match{g}', 'video', f'{c}.mp4'), frames, fps)
             rows = [[i, int(v), f'{x:.0f}' if v else 0, f'{y:.0f}' if v else 0]
                     for i, (v, x, y) in enumerate(zip(on, lab[:, 1], lab[:, 2]))]
             _write_csv(os.path.join(out, f'match{g}', 'csv', f'{c}_ball.csv'),
                        ['Frame', 'Visibility', 'X', 'Y'], rows)
         elif layout == 'video_csv':
             stem = f'g{g}c{c}'
-            write_video(os.path.join(out, f'{stem}.mp4'), frames)
+            write_video(os.path.join(out, f'{stem}.mp4'), frames, fps)
             xs = np.where(on, lab[:, 1] / w, -1)
             ys = np.where(on, lab[:, 2] / h, -1)
             rows = [[i, int(v), f'{x:.4f}' if v else -1, f'{y:.4f}' if v else -1]

@@ -15,15 +15,17 @@ def reroot(obj, old: str, new: str):
 
 
 def make_tiny_recognition_data(root: str, train: int = 20, test: int = 6, frames: int = 16,
-                               folds: int = 2, seed: int = 0) -> str:
-    """Generate a tiny set under ``root`` (64x48 videos), extract its rawframes and write the
-    fold lists / detector json (``root/lists``) like train.sh does; returns ``root``."""
+                               folds: int = 2, seed: int = 0, width: int = 64,
+                               height: int = 48) -> str:
+    """Generate a tiny set under ``root`` (``width`` x ``height`` videos, 64x48 by default),
+    extract its rawframes and write the fold lists / detector json (``root/lists``) like
+    train.sh does; returns ``root``."""
     # imported here: mmsport.datasets (torch) stays out of ``import mmsport.testing``
     from mmsport.datasets.preparation import recognition_preprocess
     from mmsport.testing.synthetic import recognition as recognition_synthetic
     from mmsport.video import extract_frames
-    recognition_synthetic.generate(root, train=train, test=test, frames=frames, width=64,
-                                   height=48, seed=seed)
+    recognition_synthetic.generate(root, train=train, test=test, frames=frames, width=width,
+                                   height=height, seed=seed)
     for split in ('train', 'test'):
         rc = extract_frames.extract_videos(osp.join(root, 'videos', split),
                                            osp.join(root, 'rawframes', split))
@@ -36,9 +38,10 @@ def make_tiny_recognition_data(root: str, train: int = 20, test: int = 6, frames
 
 def make_tiny_class_folders(root: str, classes=('defense', 'dribbling', 'nothing', 'passing',
                                                 'shooting'),
-                            per_class: int = 3, frames: int = 7, size=(32, 48)) -> str:
+                            per_class: int = 3, frames: int = 7, size=(32, 48),
+                            fps: float = 24.0) -> str:
     """Write ``root/<class>/<class>_<n>.mp4`` clips (the class-folder layout of public
-    action sets: short portrait player crops, 24 fps); returns ``root``.
+    action sets: short portrait player crops, ``size`` (w, h), ``fps``); returns ``root``.
 
     Each class's clips show a bar moving in its own direction, so a model can tell them apart.
     """
@@ -60,7 +63,7 @@ def make_tiny_class_folders(root: str, classes=('defense', 'dribbling', 'nothing
                 img[y:y + 4] = 255
                 paths.append(osp.join(folder, f'.frame{i}.jpg'))
                 cv2.imwrite(paths[-1], img)
-            write_video(osp.join(folder, f'{name}_{k}.mp4'), paths, fps=24)
+            write_video(osp.join(folder, f'{name}_{k}.mp4'), paths, fps=fps)
             for p in paths:
                 os.remove(p)
     return root

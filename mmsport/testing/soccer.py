@@ -2,16 +2,18 @@
 import os.path as osp
 
 
-def make_tiny_soccer_data(root: str, games: int = 1, seconds: int = 4, width: int = 160,
-                          height: int = 96, seed: int = 0, v2_events: int = 0) -> str:
+def make_tiny_soccer_data(root: str, games: int = 1, seconds: float = 4, width: int = 160,
+                          height: int = 96, seed: int = 0, v2_events: int = 0,
+                          fps: float = 25.0, video_tag: str = '720p') -> str:
     """Write a tiny synthetic set (real layout, two halves a game) under ``root``.
 
     ``v2_events`` > 0 also stages that many SoccerNet-v2 events per half and writes
     ``Labels-v2.json`` (halves must be long enough: about 6.8 s per event + 6 s).
+    ``video_tag`` names the videos ``1_<tag>.mkv`` (``'224p'``: SoccerNet's 398x224 copies).
     """
     from .synthetic.soccer import generate
     generate(root, games=games, seconds_per_half=seconds, width=width, height=height,
-             seed=seed, v2_events=v2_events)
+             seed=seed, v2_events=v2_events, fps=fps, video_tag=video_tag)
     return root
 
 

@@ -13,11 +13,11 @@ DEFAULT_TENNIS_CFG = osp.join(REPO_ROOT, 'configs', 'ball_tracking',
 
 def make_tiny_tennis_data(root: str, frames: int = 16, width: int = 320, height: int = 180,
                           train_games: int = 1, test_games: int = 1, clips: int = 1,
-                          seed: int = 0) -> str:
+                          seed: int = 0, fps: float = 25.0) -> str:
     """Write a tiny synthetic set (real layout) under ``root``; returns ``root``."""
     tennis_synthetic.generate(root, train_games=train_games, test_games=test_games,
                               clips_per_game=clips, frames_per_clip=frames, width=width,
-                              height=height, seed=seed)
+                              height=height, fps=fps, seed=seed)
     return root
 
 
