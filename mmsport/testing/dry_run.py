@@ -308,31 +308,40 @@ def dry_run(config, work_dir: str, *, iters: int = 2, device: Optional[str] = No
         notes=p.notes, total_seconds=time.perf_counter() - t_start)
 
 
+# imported once by the fork server (not run: importing starts no thread pool)
+_PRELOAD = (__name__, 'mmsport.apis.inferencers', 'mmaction.models', 'mmaction.datasets',
+            'mmdet.models', 'mmdet.datasets', 'mmpretrain.models', 'mmpretrain.datasets')
+
+
+def _dry_run_child(config: str, work_dir: str, kwargs: dict, send) -> None:
+    """Body of :func:`dry_run_forked`'s child: the summary (or the error) down ``send``."""
+    try:
+        res = dry_run(config, work_dir, **kwargs)
+    except DryRunError as e:
+        res = dict(error=str(e))
+    except BaseException as e:  # noqa: BLE001  (reported by the parent, naming the config)
+        res = dict(error=f'{config}: {type(e).__name__}: {e}')
+    send.send(res)
+    send.close()
+
+
 def dry_run_forked(config: str, work_dir: str, **kwargs) -> dict:
-    """:func:`dry_run` in a forked child process, so that its peak memory is its own
-    (the child starts at this process's current resident set) and several dry runs in one
-    process do not add up; the keyword arguments are :func:`dry_run`'s. The child is not
-    a daemon: data generators may start processes of their own.
+    """:func:`dry_run` in a child process, so that its peak memory is its own and several
+    dry runs in one process do not add up; the keyword arguments are :func:`dry_run`'s.
+
+    The child is forked from a fresh server process (multiprocessing's ``forkserver``), not
+    from this one: a process whose PyTorch / OpenMP thread pool has run is not safe to fork
+    (the child can crash in its first parallel operation). The child is not a daemon: data
+    generators may start processes of their own.
 
     Raises:
         DryRunError: the dry run failed, or its process died (names the config).
     """
     import multiprocessing
-    ctx = multiprocessing.get_context('fork')
+    ctx = multiprocessing.get_context('forkserver')
+    ctx.set_forkserver_preload(list(_PRELOAD))  # each child starts with the imports done
     recv, send = ctx.Pipe(duplex=False)
-
-    def child():
-        recv.close()
-        try:
-            res = dry_run(config, work_dir, **kwargs)
-        except DryRunError as e:
-            res = dict(error=str(e))
-        except BaseException as e:  # noqa: BLE001  (reported by the parent, naming the config)
-            res = dict(error=f'{config}: {type(e).__name__}: {e}')
-        send.send(res)
-        send.close()
-
-    proc = ctx.Process(target=child)
+    proc = ctx.Process(target=_dry_run_child, args=(config, work_dir, kwargs, send))
     proc.start()
     send.close()
     try:

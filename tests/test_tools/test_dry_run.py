@@ -148,7 +148,7 @@ def test_cli_errors(tmp_path, capsys):
 @pytest.fixture(scope='module')
 def shared_data(tmp_path_factory):
     """One folder of generated sets for every dry run (a layout is generated once), and
-    every module the runs import imported here once (each forked run starts warm)."""
+    the registries set up here once (the runs' own processes import from the fork server)."""
     from mmsport.utils.setup_env import register_all_modules
     register_all_modules(init_default_scope=False)
     import mmdet.datasets  # noqa: F401
