@@ -40,7 +40,7 @@ from typing import Optional
 from mmengine.config import Config
 from mmengine.hooks import Hook
 
-from .dry_run_data import DryRunError, DryRunPlan, plan, task_of_cfg
+from .dry_run_data import DryRunError, DryRunPlan, plan
 
 __all__ = ['DryRunError', 'dry_run', 'dry_run_forked', 'format_summary']
 
@@ -242,7 +242,8 @@ def dry_run(config, work_dir: str, *, iters: int = 2, device: Optional[str] = No
         cfg.load_from = _fresh_checkpoint(cfg, osp.join(work_dir, 'fresh_init.pth'))
     cfg_path = osp.join(work_dir, 'config.py')
     cfg.dump(cfg_path)
-    task = task_of_cfg(cfg)
+    from mmsport.apis.inferencers import task_of
+    task = task_of(cfg)  # None: no inferencer (e.g. a self-supervised stage)
     watch = _Stopwatch()
     rss_before = _rss_now_mb()
     cuda = torch.cuda.is_available() and (device is None or device.startswith('cuda'))

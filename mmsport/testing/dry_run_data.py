@@ -371,7 +371,8 @@ def _recognition_rawframes(cfg: Config, data_dir: str, work_dir: str) -> DryRunP
     p = DryRunPlan('recognition_rawframes', root)
     test = osp.join(root, 'videos', 'test')
     video = sorted(n for n in os.listdir(test) if n.endswith('.mp4'))[0]
-    if task_of_cfg(cfg) == 'detection':
+    from mmsport.apis.inferencers import task_of
+    if task_of(cfg) == 'detection':
         frames = osp.join(root, 'rawframes', 'test', osp.splitext(video)[0])
         p.inputs = [osp.join(frames, sorted(n for n in os.listdir(frames)
                                             if n.endswith('.jpg'))[0])]
@@ -432,13 +433,6 @@ MAKERS = {
     'class_folder_videos': _class_folder_videos,
     'yolo_boxes': _yolo_boxes,
 }
-
-
-def task_of_cfg(cfg: Config) -> Optional[str]:
-    """The config's task (``TASK_INFERENCERS``), None for a model without an inferencer
-    (e.g. a self-supervised pretraining stage)."""
-    from mmsport.apis.inferencers import task_of
-    return task_of(cfg)
 
 
 def plan(cfg: Config, *, work_dir: str, data_dir: Optional[str] = None, iters: int = 2,
